@@ -141,6 +141,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, err
 }
 
 func wrapInternal(err error) error {
+	if err == nil {
+		return nil
+	}
 	if _, ok := apperr.As(err); ok {
 		return err
 	}

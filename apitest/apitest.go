@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -30,6 +31,12 @@ type Server struct {
 	DB     *database.DB
 	router routers.Router
 }
+
+var (
+	routerOnce sync.Once
+	specRouter routers.Router
+	routerErr  error
+)
 
 // Secret is the signing key test servers use.
 var Secret = []byte("test-secret-test-secret-test-secret-0123456789")
@@ -52,10 +59,11 @@ func NewOn(tb testing.TB, db *database.DB) *Server {
 	if err != nil {
 		tb.Fatalf("build app: %v", err)
 	}
-	r, err := gorillamux.NewRouter(a.Spec.Doc)
-	if err != nil {
-		tb.Fatalf("openapi router: %v", err)
+	routerOnce.Do(func() { specRouter, routerErr = gorillamux.NewRouter(a.Spec.Doc) })
+	if routerErr != nil {
+		tb.Fatalf("openapi router: %v", routerErr)
 	}
+	r := specRouter
 	return &Server{T: tb, App: a, DB: db, router: r}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/prepoznaj/prepoznaj/accounts"
+	"github.com/prepoznaj/prepoznaj/apperr"
 )
 
 // FixturePassword is every fixture user's password.
@@ -66,6 +67,9 @@ func (s *Server) NewFixture() *Fixture {
 	for _, u := range users {
 		id, err := acc.CreateUserHashed(ctx, u.email, u.full, fixedHash, u.profession, u.roles)
 		if err != nil {
+			if e, ok := apperr.As(err); ok && e.Err != nil {
+				err = e.Err
+			}
 			s.T.Fatalf("create %s: %v", u.name, err)
 		}
 		f.Users[u.name] = id

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,7 +37,7 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	spec, err := httpapi.BuildSpec(accounts.OpenAPI())
+	spec, err := buildSpec()
 	if err != nil {
 		return nil, err
 	}
@@ -66,4 +67,19 @@ func readiness(db *database.DB) func(ctx context.Context) error {
 		}
 		return nil
 	}
+}
+
+var (
+	specOnce sync.Once
+	spec     *httpapi.Spec
+	specErr  error
+)
+
+// buildSpec assembles the OpenAPI document once per process: it depends only
+// on embedded files, and validating it is the costliest part of New.
+func buildSpec() (*httpapi.Spec, error) {
+	specOnce.Do(func() {
+		spec, specErr = httpapi.BuildSpec(accounts.OpenAPI())
+	})
+	return spec, specErr
 }

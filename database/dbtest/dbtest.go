@@ -48,15 +48,13 @@ func New(tb testing.TB) *database.DB {
 	return db
 }
 
-// DSN returns the address of a fresh, empty-or-migrated database for tb without
-// opening it: for SQLite a new file path (unmigrated), for Postgres a new
-// database cloned from a migrated template. Tests that exercise migration
-// themselves use it.
+// DSN returns the address of a fresh, migrated database for tb without
+// opening it, cloned from a template migrated once per test process.
 func DSN(tb testing.TB) string {
 	tb.Helper()
 	admin := os.Getenv("TEST_DATABASE_URL")
 	if admin == "" {
-		return filepath.Join(tb.TempDir(), "test.db")
+		return sqliteCopy(tb)
 	}
 	name := "prepoznaj_t_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -97,6 +95,53 @@ func EmptyDSN(tb testing.TB) string {
 		_ = execAdmin(ctx, admin, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	})
 	return withDatabase(admin, name)
+}
+
+var (
+	sqliteOnce     sync.Once
+	sqliteTemplate []byte
+	sqliteErr      error
+)
+
+// sqliteCopy writes a copy of a once-migrated SQLite file into tb's temp
+// directory: copying a few hundred kilobytes is far cheaper than migrating.
+func sqliteCopy(tb testing.TB) string {
+	tb.Helper()
+	sqliteOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "prepoznaj-tmpl-")
+		if err != nil {
+			sqliteErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "template.db")
+		db, err := database.Open(context.Background(), path, nil)
+		if err != nil {
+			sqliteErr = err
+			return
+		}
+		if _, err := db.Migrate(context.Background(), nil); err != nil {
+			db.Close()
+			sqliteErr = err
+			return
+		}
+		// Fold the WAL into the main file so one file holds everything.
+		if err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
+			db.Close()
+			sqliteErr = err
+			return
+		}
+		db.Close()
+		sqliteTemplate, sqliteErr = os.ReadFile(path)
+	})
+	if sqliteErr != nil {
+		tb.Fatalf("prepare sqlite template: %v", sqliteErr)
+	}
+	path := filepath.Join(tb.TempDir(), "test.db")
+	if err := os.WriteFile(path, sqliteTemplate, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 var (
