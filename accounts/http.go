@@ -155,8 +155,7 @@ func (h *Handler) respondSession(c *gin.Context, status int, sess *Session, inBo
 	if inBody {
 		resp.AccessToken, resp.RefreshToken = sess.AccessToken, sess.RefreshToken
 	} else {
-		now := h.svc.Clock()
-		setCookie(c, AccessCookie, sess.AccessToken, sess.AccessExpiresAt.Sub(now))
+		setCookie(c, AccessCookie, sess.AccessToken, AccessTTL)
 		setCookie(c, RefreshCookie, sess.RefreshToken, RefreshMaxTTL)
 	}
 	c.JSON(status, resp)

@@ -220,6 +220,9 @@ func (s *Service) redeemInvitation(ctx context.Context, tx *gorm.DB, u *user, co
 		return err
 	}
 	u.InstitutionID = &inv.InstitutionID
+	if p, ok := updates["profession"].(string); ok {
+		u.Profession = p
+	}
 	return s.Audit.Record(ctx, tx, AuditEntry{ActorID: u.ID, Action: ActMemberJoin, TargetType: "institution", TargetID: idString(inv.InstitutionID), Outcome: "success",
 		Detail: map[string]any{"invitation_id": inv.ID}})
 }
@@ -290,7 +293,6 @@ func (s *Service) ImportStaff(ctx context.Context, p *Principal, instID int64, r
 			if err == io.EOF {
 				break
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
@@ -298,6 +300,7 @@ func (s *Service) ImportStaff(ctx context.Context, p *Principal, instID int64, r
 				}
 				return err
 			}
+			line, _ := cr.FieldPos(0)
 			if n >= MaxImportRows {
 				return apperr.Invalid("too_many_rows", "Import at most 2000 rows at once.")
 			}

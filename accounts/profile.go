@@ -3,7 +3,6 @@ package accounts
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/prepoznaj/prepoznaj/apperr"
 )
@@ -91,6 +90,3 @@ func (s *Service) UpdateMe(ctx context.Context, p *Principal, patch ProfilePatch
 	}
 	return s.GetMe(ctx, principalOf(&u, p.SessionID))
 }
-
-// Clock exposes the service's clock to the HTTP layer (cookie lifetimes).
-func (s *Service) Clock() time.Time { return s.now() }

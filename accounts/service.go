@@ -52,7 +52,9 @@ type Session struct {
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 func validEmail(email string) bool {
-	if len(email) > 254 || strings.ContainsAny(email, " \t\r\n<>\"") {
+	// A leading =, +, - or @ is legal in RFC 5322 but is how spreadsheet
+	// formulas start, and no real mailbox here needs it.
+	if len(email) > 254 || strings.ContainsAny(email, " \t\r\n<>\"") || strings.ContainsAny(email[:min(len(email), 1)], "=+-@") {
 		return false
 	}
 	a, err := mail.ParseAddress(email)

@@ -107,8 +107,9 @@ func sqliteDSN(path string) string {
 	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
+	// No _time_format: the driver stops reading parameters after it, and
+	// _txlock would be silently ignored.
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode()
 }
 

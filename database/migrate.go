@@ -48,6 +48,15 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("prepare migrations: %w", err)
 	}
+	if db.Dialect == SQLite {
+		// goose has no SQLite lock; two processes migrating one file take
+		// turns on an exclusive lock beside it.
+		unlock, err := lockFile(db.Path + ".migrate-lock")
+		if err != nil {
+			return 0, fmt.Errorf("lock migrations: %w", err)
+		}
+		defer unlock()
+	}
 	results, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("apply migrations: %w", err)
