@@ -53,6 +53,7 @@ const usage = `Prepoznaj: training for the professionals who meet victims of tra
 Usage:
   prepoznaj [serve] [flags]      run the platform (default)
   prepoznaj migrate [flags]      apply database migrations and exit
+  prepoznaj create-admin --email E   create an administrator (prints a one-time password)
   prepoznaj version              print the build version
 
 Run "prepoznaj COMMAND -h" for a command's flags.
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serve(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, rest, stdout, stderr)
+	case "create-admin":
+		err = createAdmin(ctx, rest, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, buildVersion())
 	case "help", "-h", "--help":

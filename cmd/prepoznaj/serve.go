@@ -54,6 +54,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.SecretFile, "secret-file", envOr("PREPOZNAJ_SECRET_FILE", ""), "file holding the signing key, at least 32 bytes (env PREPOZNAJ_SECRET_FILE, or the key itself in PREPOZNAJ_SECRET)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr("PREPOZNAJ_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env PREPOZNAJ_TRUSTED_PROXIES; default none)")
 	fs.DurationVar(&drain, "shutdown-timeout", 30*time.Second, "how long to let requests in flight finish on SIGTERM")
+	demo := fs.Bool("demo", false, "create a demo institution and four demo users (admin, trainer, manager, learner @"+app.DemoDomain+")")
+	demoPassword := fs.String("demo-password", envOr("PREPOZNAJ_DEMO_PASSWORD", ""), "password of the demo users (env PREPOZNAJ_DEMO_PASSWORD; default: random, printed once)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -97,6 +99,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
+	if *demo {
+		if err := startDemo(ctx, a, *demoPassword, stdout); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	srv := httpapi.NewServer(cfg.Addr, a.Handler, log)
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("version", cfg.Version), slog.String("database", string(db.Dialect)))
 	fmt.Fprintf(stdout, "Prepoznaj is running: open %s/\n", cfg.BaseURL)
@@ -136,5 +144,25 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "migrations applied: %d\n", n)
+	return nil
+}
+
+func startDemo(ctx context.Context, a *app.App, password string, stdout io.Writer) error {
+	generated := password == ""
+	if generated {
+		password = generatePassword()
+	}
+	res, err := a.EnsureDemo(ctx, password)
+	if err != nil {
+		return describe(err)
+	}
+	if !res.Created {
+		fmt.Fprintf(stdout, "Demo accounts already exist (%s); their password is unchanged.\n", strings.Join(res.Emails, ", "))
+		return nil
+	}
+	fmt.Fprintf(stdout, "Demo accounts: %s\n", strings.Join(res.Emails, ", "))
+	if generated {
+		fmt.Fprintf(stdout, "Demo password (shown only now): %s\n", password)
+	}
 	return nil
 }
