@@ -116,7 +116,7 @@ func login(base, email, password string) string {
 }
 
 func ms(d time.Duration) float64 { return round(float64(d) / float64(time.Millisecond)) }
-func round(f float64) float64     { return float64(int64(f*1000+0.5)) / 1000 }
+func round(f float64) float64    { return float64(int64(f*1000+0.5)) / 1000 }
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "load: "+format+"\n", args...)
