@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/prepoznaj/prepoznaj/apperr"
+	"github.com/prepoznaj/prepoznaj/lang"
 )
 
 // Argon2id parameters: OWASP's minimum (19 MiB, 2 passes, 1 lane).
@@ -160,7 +161,7 @@ func CheckPasswordPolicy(password, email, fullName string) error {
 	if commonPasswords[lower] || commonPasswords[strings.TrimRightFunc(lower, unicode.IsDigit)] {
 		return passwordError("too_common", "is one of the most common passwords; choose another")
 	}
-	if builtFromContext(lower, contextWords(email, fullName)) {
+	if builtFromContext(fold(lower), contextWords(email, fullName)) {
 		return passwordError("too_predictable", "is built from the platform's name, your email or your name; choose another")
 	}
 	return nil
@@ -171,14 +172,14 @@ func passwordError(code, msg string) error {
 }
 
 func contextWords(email, fullName string) []string {
-	words := []string{"prepoznaj", "препознај"}
-	local, domain, _ := strings.Cut(strings.ToLower(email), "@")
+	words := []string{"prepoznaj"}
+	local, domain, _ := strings.Cut(fold(strings.ToLower(email)), "@")
 	words = append(words, local)
 	words = append(words, strings.FieldsFunc(local, notLetter)...)
 	if name, _, _ := strings.Cut(domain, "."); name != "" {
 		words = append(words, name)
 	}
-	words = append(words, strings.FieldsFunc(strings.ToLower(fullName), notLetter)...)
+	words = append(words, strings.FieldsFunc(fold(strings.ToLower(fullName)), notLetter)...)
 	var out []string
 	for _, w := range words {
 		if utf8.RuneCountInString(w) >= 3 {
@@ -189,6 +190,12 @@ func contextWords(email, fullName string) []string {
 }
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }
+
+// fold writes Serbian text in plain Latin letters, so "Ђорђевић",
+// "Đorđević" and "djordjevic" compare equal.
+var diacritics = strings.NewReplacer("đ", "dj", "ć", "c", "č", "c", "š", "s", "ž", "z")
+
+func fold(s string) string { return diacritics.Replace(lang.ToLatin(s)) }
 
 // builtFromContext: once the context words are taken out, what is left is
 // only digits and punctuation (or nothing), e.g. "Prepoznaj2024!" or
