@@ -22,6 +22,8 @@ type Service struct {
 	now     func() time.Time
 	Audit   *Auditor
 	Limiter *Limiter
+	// ipFailureLimit is MaxIPFailure; tests lower it.
+	ipFailureLimit int
 }
 
 // NewService builds the service; key signs access tokens.
@@ -36,6 +38,8 @@ func NewService(db *gorm.DB, key []byte, now func() time.Time) *Service {
 		now:     now,
 		Audit:   NewAuditor(db, now),
 		Limiter: NewLimiter(),
+
+		ipFailureLimit: MaxIPFailure,
 	}
 }
 

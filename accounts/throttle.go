@@ -43,7 +43,7 @@ func (s *Service) lockedOut(ctx context.Context, emailKey, ip string) (time.Dura
 	if ip == "" {
 		return 0, false, nil
 	}
-	return check("client_ip", ip, MaxIPFailure)
+	return check("client_ip", ip, s.ipFailureLimit)
 }
 
 func (s *Service) recordFailure(ctx context.Context, emailKey, ip string) error {

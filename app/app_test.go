@@ -140,3 +140,26 @@ func TestSchemaMatchesModels(t *testing.T) {
 		}
 	}
 }
+
+// The foundation's acceptance table, on a real route.
+func TestBadInputOnARealRoute(t *testing.T) {
+	s := apitest.New(t)
+	big := `{"email":"a@b.rs","password":"` + strings.Repeat("x", 70<<10) + `"}`
+	for _, tt := range []struct {
+		name, ct, body string
+		status         int
+		code           string
+	}{
+		{"malformed JSON", "application/json", `{"email":`, 400, "malformed_json"},
+		{"wrong content type", "text/plain", `{"email":"a@b.rs","password":"x"}`, 415, "unsupported_media_type"},
+		{"unknown field", "application/json", `{"email":"a@b.rs","password":"x","admin":true}`, 400, "unknown_field"},
+		{"trailing data", "application/json", `{"email":"a@b.rs","password":"x"}{}`, 400, "trailing_data"},
+		{"oversized", "application/json", big, 413, "body_too_large"},
+		{"padding after a small value", "application/json", `{"email":"a@b.rs","password":"x"}` + strings.Repeat("\n", 70<<10), 413, "body_too_large"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s.Do(apitest.Request{Method: "POST", Path: "/api/v1/auth/login", Body: tt.body, Header: map[string]string{"Content-Type": tt.ct}}).WantProblem(tt.status, tt.code)
+		})
+	}
+	s.Do(apitest.Request{Method: "GET", Path: "/api/v1/no-such-thing"}).WantProblem(404, "not_found")
+}
