@@ -5,6 +5,7 @@
 # and the end-to-end tests in headless Chromium against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
 root=$(pwd)
 . scripts/pg.sh
 
@@ -85,7 +86,10 @@ bin=$(mktemp -d)/prepoznaj
 go build -o "$bin" ./cmd/prepoznaj
 e2e_dir=$(mktemp -d)
 port=$(pg_free_port)
-"$bin" serve --addr "127.0.0.1:$port" --db "$e2e_dir/e2e.db" --log-format text >"$e2e_dir/server.log" 2>&1 &
+# The demo accounts give the end-to-end tests every role; the password is new each run.
+DEMO_PASSWORD="e2e-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+export DEMO_PASSWORD
+"$bin" serve --addr "127.0.0.1:$port" --db "$e2e_dir/e2e.db" --demo --demo-password "$DEMO_PASSWORD" --log-format text >"$e2e_dir/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
