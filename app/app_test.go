@@ -108,12 +108,10 @@ func TestSchemaMatchesModels(t *testing.T) {
 	t.Logf("dialect: %s", dbtest.Dialect())
 	db := dbtest.New(t)
 	for _, m := range app.Models() {
-		stmt := &schema.Schema{}
-		parsed, err := schema.Parse(m, &schemaCache, db.NamingStrategy)
+		stmt, err := schema.Parse(m, &schemaCache, db.NamingStrategy)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmt = parsed
 		if !db.Migrator().HasTable(stmt.Table) {
 			t.Errorf("table %s (model %s) does not exist", stmt.Table, stmt.Name)
 			continue

@@ -33,7 +33,7 @@ func testEngine(t *testing.T) http.Handler {
 		c.JSON(http.StatusOK, s)
 	})
 	e.GET("/api/v1/panic", func(c *gin.Context) { panic("secret path /etc/prepoznaj and SELECT * FROM users") })
-	return httpapi.Handler(e)
+	return e
 }
 
 func TestBindJSONStrict(t *testing.T) {

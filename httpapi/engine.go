@@ -77,9 +77,6 @@ func readinessReason(err error) string {
 	return "a dependency is unavailable"
 }
 
-// Handler is the engine as the server's handler.
-func Handler(e *gin.Engine) http.Handler { return e }
-
 // UseSPA makes spa answer every path no route claims.
 func UseSPA(e *gin.Engine, spa *SPA) {
 	e.NoRoute(func(c *gin.Context) {
