@@ -53,7 +53,7 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 		return nil, err
 	}
 	httpapi.UseSPA(e, spa)
-	return &App{DB: db, Accounts: acc, Engine: e, Handler: httpapi.Handler(e), Spec: spec}, nil
+	return &App{DB: db, Accounts: acc, Engine: e, Handler: e, Spec: spec}, nil
 }
 
 func readiness(db *database.DB) func(ctx context.Context) error {
