@@ -110,7 +110,9 @@ func sqliteDSN(path string) string {
 	// No _time_format: the driver stops reading parameters after it, and
 	// _txlock would be silently ignored.
 	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+	// SQLite reads a file: URI, where ?, # and % in the path must be escaped.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?" + q.Encode()
 }
 
 // SQL returns the underlying *sql.DB.

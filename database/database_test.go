@@ -2,6 +2,7 @@ package database_test
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 
@@ -89,5 +90,27 @@ func TestSQLitePragmas(t *testing.T) {
 	db.Raw("PRAGMA busy_timeout").Scan(&timeout)
 	if mode != "wal" || fk != 1 || timeout < 1000 {
 		t.Fatalf("journal_mode=%s foreign_keys=%d busy_timeout=%d", mode, fk, timeout)
+	}
+}
+
+// A path holding URI syntax (subtests named "route#01" make such temp dirs)
+// must name that file, not a truncated one shared with other tests.
+func TestSQLitePathWithURICharacters(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	paths := []string{dir + "/a#1/x.db", dir + "/a#2/x.db", dir + "/b?c/x.db", dir + "/d%41/x.db"}
+	for i, p := range paths {
+		db, err := database.Open(ctx, p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("CREATE TABLE marker (n INTEGER)").Error; err != nil {
+			t.Fatalf("%s: %v (shared with an earlier path?)", p, err)
+		}
+		db.Exec("INSERT INTO marker VALUES (?)", i)
+		db.Close()
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("%s was not created: %v", p, err)
+		}
 	}
 }
