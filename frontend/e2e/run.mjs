@@ -6,8 +6,13 @@
 // Every file in tests/*.mjs exports `tests`, an object of test name -> async (t) => {}. Each test
 // gets a fresh browser context. A test fails if it throws, and also if the page logged an error
 // (which includes CSP violations), threw an uncaught exception or asked for anything outside
-// BASE_URL. t.axe() fails on any axe-core violation. A failed test leaves a screenshot and a log
-// in e2e/artifacts/. The last line printed is "N passed, N failed".
+// BASE_URL. t.axe() fails on any axe-core violation. t.skip(reason) ends a test as skipped (it
+// counts neither as passed nor as failed, and the reason is printed). A failed test leaves a
+// screenshot and a log in e2e/artifacts/. The last line printed is "N passed, N failed, N skipped".
+//
+// The browser logs every 4xx answer to a fetch as a console error; for the app's own /api/ those
+// are answers the app handles (a wrong password, "not signed in"), so they do not fail a test.
+// Any other console error does, and so does a 5xx from the API.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -17,6 +22,9 @@ import { chromium } from 'playwright-core';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const artifacts = join(here, 'artifacts');
 const testTimeout = 60_000;
+
+/** Thrown by t.skip: the test did not run, for the reason given. */
+class Skip extends Error {}
 
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -58,6 +66,7 @@ const browser = await chromium.launch({
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 try {
   const files = (await readdir(join(here, 'tests'))).filter((f) => f.endsWith('.mjs')).sort();
   for (const file of files) {
@@ -71,7 +80,10 @@ try {
       const started = Date.now();
       const error = await runTest(file, name, fn);
       const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
-      if (error === null) {
+      if (error instanceof Skip) {
+        skipped++;
+        console.log(`  SKIP  ${name} (${error.message})`);
+      } else if (error === null) {
         passed++;
         console.log(`  ok    ${name} (${took})`);
       } else {
@@ -85,7 +97,7 @@ try {
   await stopStub?.();
 }
 
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
 
 /**
@@ -97,10 +109,12 @@ process.exit(failed > 0 || passed === 0 ? 1 : 0);
  *   opens baseURL + path and waits for the app to show a page
  * @property {(label?: string) => Promise<void>} axe  fails on any axe-core violation
  * @property {(pattern: RegExp) => void} allowConsoleError  a console error the test expects
+ * @property {(reason: string) => never} skip  ends the test as skipped
  */
 
 /**
- * Runs one test in a fresh context; returns null when it passed, else what went wrong.
+ * Runs one test in a fresh context; returns null when it passed, a Skip when it skipped itself,
+ * else what went wrong.
  * @param {string} file @param {string} name @param {(t: TestContext) => Promise<void>} fn
  */
 async function runTest(file, name, fn) {
@@ -122,6 +136,7 @@ async function runTest(file, name, fn) {
   page.setDefaultTimeout(10_000);
   page.on('console', (msg) => {
     log.push(`console.${msg.type()}: ${msg.text()}`);
+    if (msg.type() === 'error' && isHandledApiAnswer(msg)) return;
     if (msg.type() === 'error' && !allowed.some((re) => re.test(msg.text()))) {
       problems.push(`console error: ${msg.text()}`);
     }
@@ -140,6 +155,9 @@ async function runTest(file, name, fn) {
       return res;
     },
     axe: (label) => checkAxe(page, label),
+    skip: (reason) => {
+      throw new Skip(reason);
+    },
   };
 
   /** @type {string | null} */
@@ -152,6 +170,11 @@ async function runTest(file, name, fn) {
     });
     await Promise.race([fn(t), timeout]);
   } catch (err) {
+    if (err instanceof Skip) {
+      clearTimeout(timer);
+      await context.close();
+      return err;
+    }
     error = err instanceof Error ? (err.stack ?? err.message) : String(err);
   } finally {
     clearTimeout(timer);
@@ -160,6 +183,20 @@ async function runTest(file, name, fn) {
   if (error !== null) error += await keepArtifacts(page, `${file.replace(/\.mjs$/, '')}--${name}`, error, log);
   await context.close();
   return error;
+}
+
+/**
+ * Whether a console message is the browser reporting a 4xx answer from the app's own API.
+ * @param {import('playwright-core').ConsoleMessage} msg
+ */
+function isHandledApiAnswer(msg) {
+  if (!/^Failed to load resource: the server responded with a status of 4\d\d\b/.test(msg.text())) return false;
+  try {
+    const url = new URL(msg.location().url);
+    return url.origin === origin && url.pathname.startsWith('/api/');
+  } catch {
+    return false;
+  }
 }
 
 /** @param {import('playwright-core').Page} page @param {string} [label] */

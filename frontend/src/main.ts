@@ -4,5 +4,7 @@ import App from './App.svelte';
 import { pickLocale, setLocale } from './lib/i18n';
 import { loadLocale } from './lib/prefs';
 
-setLocale(pickLocale(loadLocale(), navigator.languages));
-mount(App, { target: document.getElementById('app')! });
+// The messages of the chosen language arrive first (Serbian is built in, English is fetched),
+// so that the first page is drawn in its language. Should fetching fail, it is drawn in Serbian.
+const start = () => mount(App, { target: document.getElementById('app')! });
+setLocale(pickLocale(loadLocale(), navigator.languages)).then(start, start);

@@ -79,7 +79,11 @@ tests['an unknown path shows a page-not-found page with a way home'] = async (t)
   await page.getByRole('link', { name: 'Back to the home page' }).click();
   await page.locator('h1', { hasText: 'Prepoznaj' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/');
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+  // Focus moves to the new page's heading, where a screen reader starts reading.
+  assert.deepEqual(
+    await page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.textContent]),
+    ['H1', 'Prepoznaj'],
+  );
 };
 
 tests['says so when the API is down, and checks again on request'] = async (t) => {

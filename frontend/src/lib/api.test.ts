@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, NETWORK_ERROR, createApiClient } from './api';
+import { ApiError, NETWORK_ERROR, createApiClient, parseRetryAfter, readProblem } from './api';
 
 interface Call {
   url: string;
@@ -147,4 +147,35 @@ describe('api client', () => {
     expect(calls[0]!.init.body).toBe(form);
     expect(calls[0]!.init.headers).not.toHaveProperty('Content-Type');
   });
+
+  it('reads Retry-After into the error, in seconds', async () => {
+    const res = new Response(JSON.stringify({ status: 429, code: 'too_many_attempts' }), {
+      status: 429,
+      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '120' },
+    });
+    const { fetch } = fakeFetch(res);
+    const e = (await createApiClient({ fetch }).post('/auth/login', {}).catch((e: unknown) => e)) as ApiError;
+    expect([e.status, e.code, e.retryAfter]).toEqual([429, 'too_many_attempts', 120]);
+  });
 });
+
+describe('parseRetryAfter', () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+  it.each([
+    [null, undefined],
+    ['', undefined],
+    ['0', 0],
+    [' 45 ', 45],
+    ['Thu, 01 Jan 2026 12:05:00 GMT', 300],
+    ['Thu, 01 Jan 2026 11:00:00 GMT', 0],
+    ['soon', undefined],
+  ])('%j', (value, want) => {
+    expect(parseRetryAfter(value, now)).toBe(want);
+  });
+
+  it('an answer without the header has none', async () => {
+    const e = await readProblem(new Response('{}', { status: 429, headers: { 'Content-Type': 'application/json' } }));
+    expect(e.retryAfter).toBeUndefined();
+  });
+});
+

@@ -16,6 +16,8 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly errors: FieldError[];
   readonly request_id: string;
+  /** Seconds to wait before trying again, from a 429's or 503's Retry-After header. */
+  readonly retryAfter: number | undefined;
 
   constructor(init: {
     status: number;
@@ -24,6 +26,7 @@ export class ApiError extends Error {
     detail?: string;
     errors?: FieldError[];
     request_id?: string;
+    retryAfter?: number | undefined;
   }) {
     super(init.detail || init.title || init.code);
     this.name = 'ApiError';
@@ -33,6 +36,7 @@ export class ApiError extends Error {
     this.detail = init.detail ?? '';
     this.errors = init.errors ?? [];
     this.request_id = init.request_id ?? '';
+    this.retryAfter = init.retryAfter;
   }
 
   /** The error of one form field, if the server reported one. */
@@ -152,8 +156,9 @@ async function readBody(res: Response, as: 'json' | 'blob' | 'text'): Promise<un
 }
 
 /** Reads an error answer; bodies that are not problem+json still give a usable ApiError. */
-export async function readProblem(res: Response): Promise<ApiError> {
-  const fallback = { status: res.status, code: `http_${res.status}`, title: res.statusText };
+export async function readProblem(res: Response, now: () => number = Date.now): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'), now());
+  const fallback = { status: res.status, code: `http_${res.status}`, title: res.statusText, retryAfter };
   const type = res.headers.get('Content-Type') ?? '';
   if (!/^application\/(?:problem\+)?json\b/i.test(type)) return new ApiError(fallback);
   let p: Record<string, unknown>;
@@ -170,7 +175,18 @@ export async function readProblem(res: Response): Promise<ApiError> {
     detail: str(p.detail) ?? '',
     errors: Array.isArray(p.errors) ? p.errors.filter(isFieldError) : [],
     request_id: str(p.request_id) ?? res.headers.get('X-Request-Id') ?? '',
+    retryAfter,
   });
+}
+
+/** Reads Retry-After (delay-seconds or an HTTP date) as whole seconds from now. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 function isFieldError(v: unknown): v is FieldError {
@@ -179,5 +195,12 @@ function isFieldError(v: unknown): v is FieldError {
   return typeof e.field === 'string' && typeof e.code === 'string' && typeof e.message === 'string';
 }
 
+let sessionExpired: (() => void) | undefined;
+
+/** Sets what the app does when its session cannot be renewed (the session store wires this). */
+export function onSessionExpired(handler: (() => void) | undefined): void {
+  sessionExpired = handler;
+}
+
 /** The app's client for /api/v1. */
-export const api = createApiClient();
+export const api = createApiClient({ onSessionExpired: () => sessionExpired?.() });

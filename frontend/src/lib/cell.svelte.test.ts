@@ -1,7 +1,9 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Cell } from './cell';
-import { getLocale, setLocale, t } from './i18n';
+import { getLocale, loadCatalogue, setLocale, t } from './i18n';
+
+beforeAll(() => loadCatalogue('en'));
 
 describe('Cell', () => {
   it('re-runs the effects that read it when it changes', () => {

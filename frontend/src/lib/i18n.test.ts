@@ -1,16 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  catalogues,
   formatDate,
   formatMessage,
   formatNumber,
   getLocale,
+  hasMessage,
+  loadCatalogue,
   pickLocale,
   setLocale,
   t,
   translate,
   type Message,
 } from './i18n';
+import { en } from './messages/en';
+import { sr } from './messages/sr';
+
+const catalogues = { sr, en };
+
+beforeAll(() => loadCatalogue('en'));
 
 const cyrillic = /\p{Script=Cyrillic}/u;
 const latinLetter = /[A-Za-zčćđšžČĆĐŠŽ]/;
@@ -109,6 +116,14 @@ describe('formatting', () => {
     expect(formatNumber(1234.5, {}, 'sr-Latn')).toBe('1.234,5');
     expect(formatNumber(1234.5, {}, 'en')).toBe('1,234.5');
     expect(formatNumber(0.875, { style: 'percent' }, 'en')).toBe('88%');
+  });
+});
+
+describe('loading', () => {
+  it('knows every key of the catalogues and no other', () => {
+    expect(hasMessage('app.name')).toBe(true);
+    expect(hasMessage('problem.no_such_code')).toBe(false);
+    expect(hasMessage('toString')).toBe(false);
   });
 });
 

@@ -1,5 +1,4 @@
 import { Cell } from './cell';
-import { en } from './messages/en';
 import { sr } from './messages/sr';
 import { toLatin } from './translit';
 
@@ -39,12 +38,39 @@ export function intlTag(locale: Locale): string {
   return locales.find((l) => l.code === locale)!.intl;
 }
 
-/** The catalogues in their source languages; sr-Latn is derived from Serbian Cyrillic. */
-export const catalogues = { sr, en } as const satisfies Record<string, Record<MessageKey, Message>>;
+export type Catalogue = Record<MessageKey, Message>;
+
+// The catalogues in their source languages; sr-Latn is derived from Serbian Cyrillic. Serbian
+// is always at hand (it defines the keys); English is fetched when first needed, so that the
+// first page does not carry a language it does not show.
+const loaded: { sr: Catalogue; en?: Catalogue } = { sr };
+let loadingEn: Promise<void> | undefined;
+
+/** Makes sure the catalogue of locale is at hand. */
+export function loadCatalogue(locale: Locale): Promise<void> {
+  if (locale !== 'en' || loaded.en) return Promise.resolve();
+  loadingEn ??= import('./messages/en').then(
+    (m) => {
+      loaded.en = m.en;
+    },
+    (err: unknown) => {
+      loadingEn = undefined;
+      throw err;
+    },
+  );
+  return loadingEn;
+}
+
+/** Whether key names a message (for codes from the API, which may be new to the app). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(sr, key);
+}
 
 /** Translates key into locale, filling {placeholders} from params (numbers are localised). */
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
-  return formatMessage(locale === 'en' ? catalogues.en[key] : catalogues.sr[key], locale, params);
+  // Until English has arrived (locale is only switched once it has), Serbian stands in.
+  const message = locale === 'en' ? (loaded.en ?? sr)[key] : sr[key];
+  return formatMessage(message, locale === 'en' && !loaded.en ? 'sr-Cyrl' : locale, params);
 }
 
 /** Formats a message written in locale's source language (Serbian ones in Cyrillic). */
@@ -75,8 +101,20 @@ export function getLocale(): Locale {
   return current.value;
 }
 
-export function setLocale(locale: Locale): void {
-  current.value = locale;
+/**
+ * Switches the UI to locale: at once when its messages are at hand, else as soon as they have
+ * arrived. The latest choice wins when several are in flight.
+ */
+let wanted: Locale = defaultLocale;
+export function setLocale(locale: Locale): Promise<void> {
+  wanted = locale;
+  if (locale !== 'en' || loaded.en) {
+    current.value = locale;
+    return Promise.resolve();
+  }
+  return loadCatalogue(locale).then(() => {
+    if (wanted === locale) current.value = locale;
+  });
 }
 
 /** Translates key into the current locale. */

@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import { Cell } from './cell';
+import type { Role } from './accounts';
 import type { MessageKey } from './i18n';
 
 // A small History API router: clean paths (/verify/ABC), each page its own chunk.
@@ -16,7 +17,16 @@ export interface Route {
   load: () => Promise<{ default: PageComponent }>;
   /** The page's name in document.title. */
   title: MessageKey;
+  /**
+   * Who may open the page: anyone ('public', the default), only visitors who are not signed in
+   * ('guest': sign-in and sign-up) or only signed-in users ('user').
+   */
+  access?: Access;
+  /** For 'user' pages: the roles of which the user needs one (any signed-in user when absent). */
+  roles?: readonly Role[];
 }
+
+export type Access = 'public' | 'guest' | 'user';
 
 /** The params of path under pattern, or null when it does not match. */
 export function matchPath(pattern: string, path: string): RouteParams | null {
