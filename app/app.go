@@ -11,15 +11,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/prepoznaj/prepoznaj/accounts"
+	"github.com/prepoznaj/prepoznaj/certs"
+	"github.com/prepoznaj/prepoznaj/content"
+	"github.com/prepoznaj/prepoznaj/courses"
 	"github.com/prepoznaj/prepoznaj/database"
 	"github.com/prepoznaj/prepoznaj/frontend"
 	"github.com/prepoznaj/prepoznaj/httpapi"
+	"github.com/prepoznaj/prepoznaj/quiz"
 )
 
 // App is the assembled platform.
 type App struct {
 	DB       *database.DB
 	Accounts *accounts.Service
+	Courses  *courses.Service
+	Quiz     *quiz.Service
+	Certs    *certs.Service
 	Engine   *gin.Engine
 	Handler  http.Handler
 	Spec     *httpapi.Spec
@@ -47,13 +54,21 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 	api := e.Group("/api/v1", acc.Authenticate)
 	spec.Register(api)
 	accounts.NewHandler(acc).Register(api)
+	crs := courses.NewService(db.DB, acc, now)
+	crs.SetLogger(log)
+	courses.NewHandler(crs).Register(api)
+	qz := quiz.NewService(db.DB, quizCourses{crs}, now, quiz.Options{DefaultCatalogue: content.Catalogue(), Audit: acc.Audit, Log: log})
+	quiz.NewHandler(qz).Register(api)
+	crt := certs.NewService(db.DB, acc, certCourses{crs, acc}, certs.Options{BaseURL: cfg.BaseURL, Now: now, Log: log})
+	crs.SetCompletionListener(crt)
+	certs.NewHandler(crt, acc.Limiter).Register(api)
 
 	spa, err := httpapi.NewSPA(frontend.Dist())
 	if err != nil {
 		return nil, err
 	}
 	httpapi.UseSPA(e, spa)
-	return &App{DB: db, Accounts: acc, Engine: e, Handler: e, Spec: spec}, nil
+	return &App{DB: db, Accounts: acc, Courses: crs, Quiz: qz, Certs: crt, Engine: e, Handler: e, Spec: spec}, nil
 }
 
 func readiness(db *database.DB) func(ctx context.Context) error {
@@ -79,7 +94,23 @@ var (
 // on embedded files, and validating it is the costliest part of New.
 func buildSpec() (*httpapi.Spec, error) {
 	specOnce.Do(func() {
-		spec, specErr = httpapi.BuildSpec(accounts.OpenAPI())
+		spec, specErr = httpapi.BuildSpec(accounts.OpenAPI(), courses.OpenAPI(), quiz.OpenAPI(), certs.OpenAPI())
 	})
 	return spec, specErr
+}
+
+// RunBackground does the platform's periodic work until ctx ends: overdue quiz attempts are
+// submitted even when nobody opens them, and quiz results courses missed are recorded again;
+// certificate export jobs whose server stopped are taken over.
+func (a *App) RunBackground(ctx context.Context) {
+	go a.Certs.RunSweeper(ctx, time.Minute)
+	a.Quiz.RunSweeper(ctx, 30*time.Second)
+}
+
+// quizCourses gives the quiz engine what it needs from courses (quiz.Courses).
+type quizCourses struct{ *courses.Service }
+
+func (c quizCourses) CourseAccess(ctx context.Context, p *accounts.Principal, courseID int64) (quiz.CourseRef, error) {
+	ref, err := c.Service.CourseAccess(ctx, p, courseID)
+	return quiz.CourseRef{ID: ref.ID, OwnerID: ref.OwnerID, Edit: ref.Edit}, err
 }

@@ -45,6 +45,11 @@ const (
 	lblPage
 	lblHoursShort
 	lblHoursAbbr
+	lblInstitutionReportTitle
+	lblPeriod
+	lblAttendances
+	lblTotalHours
+	lblOnline
 	numLabels
 )
 
@@ -86,6 +91,12 @@ var labelSource = [numLabels][2]string{
 	lblPage:               {"Страна %d од %d", "Page %d of %d"},
 	lblHoursShort:         {"Часова", "Hours"},
 	lblHoursAbbr:          {"ч", "h"},
+
+	lblInstitutionReportTitle: {"ИЗВЕШТАЈ О ПОХАЂАЊУ ОБУКА", "TRAINING ATTENDANCE REPORT"},
+	lblPeriod:                 {"Период", "Period"},
+	lblAttendances:            {"Број присуства", "Attendances"},
+	lblTotalHours:             {"Укупно часова", "Total hours"},
+	lblOnline:                 {"онлајн", "online"},
 }
 
 var monthNames = [2][12]string{

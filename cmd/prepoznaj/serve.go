@@ -108,7 +108,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv := httpapi.NewServer(cfg.Addr, a.Handler, log)
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("version", cfg.Version), slog.String("database", string(db.Dialect)))
 	fmt.Fprintf(stdout, "Prepoznaj is running: open %s/\n", cfg.BaseURL)
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	background := make(chan struct{})
+	go func() { defer close(background); a.RunBackground(bgCtx) }()
 	err = httpapi.Serve(ctx, srv, ln, drain)
+	stopBackground()
+	<-background
 	log.Info("stopped")
 	return err
 }

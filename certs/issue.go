@@ -1,0 +1,296 @@
+package certs
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+
+	"github.com/prepoznaj/prepoznaj/accounts"
+	"github.com/prepoznaj/prepoznaj/apperr"
+	"github.com/prepoznaj/prepoznaj/courses"
+	"github.com/prepoznaj/prepoznaj/lang"
+)
+
+// CourseCompleted issues the completion certificate a course completion
+// earns; it implements courses.CompletionListener. Delivering the same event
+// again, or several times at once, issues nothing more.
+func (s *Service) CourseCompleted(ctx context.Context, e courses.CompletionEvent) error {
+	_, _, err := s.IssueCompletion(ctx, e.UserID, e.CourseID, e.CourseVersion, e.CompletedAt)
+	return err
+}
+
+// IssueCompletion issues a completion certificate for a learner's
+// completion of a course version at completedAt, and reports whether it
+// is new. There is one per learner and course version; a completion after
+// the last certificate's validity ended (re-taking the course), or of a
+// newer version, issues a new certificate that supersedes the previous one,
+// which stays on record.
+func (s *Service) IssueCompletion(ctx context.Context, userID, courseID int64, version int, completedAt time.Time) (*Certificate, bool, error) {
+	completedOn := s.civil(completedAt)
+	// One read decides everything, so every copy of one event that saw the
+	// same certificates computes the same key, and all but one lose on the
+	// unique index. (Reading the latest and counting in two statements
+	// would let a copy see the winner's row in the second but not the first.)
+	var prior []certificate
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ?", userID, courseID, string(KindCompletion)).
+		Order("id DESC").Find(&prior).Error; err != nil {
+		return nil, false, apperr.Internal(err)
+	}
+	var prev *certificate
+	cycle := 0
+	for i := range prior {
+		if prior[i].CourseVersion == version {
+			cycle++
+		}
+	}
+	if len(prior) > 0 {
+		prev = &prior[0]
+		stillCovers := prev.CourseVersion == version && (prev.ExpiresAt == nil || completedOn.Before(*prev.ExpiresAt))
+		stale := prev.CourseVersion > version || completedOn.Before(prev.CompletedOn)
+		if stillCovers || stale {
+			return s.view(prev), false, nil
+		}
+	}
+	key := fmt.Sprintf("completion:%d:%d:%d:%d", userID, courseID, version, cycle)
+	if c, err := s.byIssueKey(ctx, key); err != nil || c != nil {
+		return c, false, err
+	}
+	holder, err := s.acc.UserFacts(ctx, userID)
+	if err != nil {
+		return nil, false, err
+	}
+	loc := localeOf(holder.Locale)
+	cf, err := s.facts.CourseForCertificate(ctx, courseID, userID, loc)
+	if err != nil {
+		return nil, false, err
+	}
+	snap := s.baseSnapshot(KindCompletion, holder, loc, cf)
+	snap.Hours = cf.Hours
+	snap.CompletedOn = completedOn
+	if !cf.StartedOn.IsZero() && !s.civil(cf.StartedOn).After(completedOn) {
+		snap.StartedOn = s.civil(cf.StartedOn)
+	}
+	if cf.ShowsResult {
+		snap.Result = cf.Result
+	}
+	row := certificate{Kind: string(KindCompletion), IssueKey: key, UserID: userID, CourseID: courseID, CourseVersion: version, CompletedOn: completedOn}
+	if cf.ValidityMonths > 0 {
+		exp := completedOn.AddDate(0, cf.ValidityMonths, 0)
+		row.ExpiresAt = &exp
+	}
+	return s.insert(ctx, row, snap, holder, prev)
+}
+
+// IssueAttendance issues, on request, the attendance certificate for a
+// learner's attended sessions of a course. Managers of the learner's
+// institution, the course's owner, the trainers of those sessions and
+// admins may ask; anyone else is told the learner has no such attendance.
+func (s *Service) IssueAttendance(ctx context.Context, p *accounts.Principal, courseID, userID int64) (*Certificate, bool, error) {
+	errNone := apperr.NotFound("attendance_not_found", "No such learner's attendance in this course.")
+	holder, err := s.acc.UserFacts(ctx, userID)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		return nil, false, errNone
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	sessions, err := s.facts.AttendanceForCertificate(ctx, courseID, userID)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		return nil, false, errNone
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	allowed := p.Admin || (holder.InstitutionID != 0 && p.ManagesInstitution(holder.InstitutionID))
+	if !allowed && p.Trainer {
+		for _, ses := range sessions {
+			allowed = allowed || ses.TrainerID == p.UserID
+		}
+		if !allowed {
+			owner, err := s.facts.CourseOwner(ctx, courseID)
+			if err != nil && !apperr.IsKind(err, apperr.KindNotFound) {
+				return nil, false, err
+			}
+			allowed = owner == p.UserID
+		}
+	}
+	if !allowed {
+		return nil, false, errNone
+	}
+	if len(sessions) == 0 {
+		return nil, false, apperr.Unprocessable("no_attendance", "The learner attended no session of this course whose register is closed.")
+	}
+	return s.issueAttendance(ctx, courseID, holder, sessions, &p.UserID)
+}
+
+// RegisterClosed issues attendance certificates for the people on a closed
+// register: each gets one covering all their attended sessions of the
+// course, superseding the one an earlier session gave them. Courses calls
+// it after closing a register; people who attended nothing are skipped.
+func (s *Service) RegisterClosed(ctx context.Context, courseID int64, userIDs []int64) error {
+	var errs []error
+	for _, uid := range userIDs {
+		holder, err := s.acc.UserFacts(ctx, uid)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sessions, err := s.facts.AttendanceForCertificate(ctx, courseID, uid)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(sessions) == 0 {
+			continue
+		}
+		if _, _, err := s.issueAttendance(ctx, courseID, holder, sessions, nil); err != nil {
+			errs = append(errs, fmt.Errorf("user %d: %w", uid, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *accounts.UserFacts, sessions []AttendedSession, by *int64) (*Certificate, bool, error) {
+	if len(sessions) > MaxSessions {
+		return nil, false, apperr.Unprocessable("too_many_sessions", fmt.Sprintf("An attendance certificate lists at most %d sessions.", MaxSessions))
+	}
+	// The same sessions with the same hours are the same certificate; a
+	// further session, or an hour corrected by an admin, is a new one.
+	h := sha256.New()
+	total := 0.0
+	var last time.Time
+	for _, ses := range sessions {
+		fmt.Fprintf(h, "%d:%.4f;", ses.SessionID, ses.Hours)
+		total += ses.Hours
+		if d := s.civil(ses.StartsAt); d.After(last) {
+			last = d
+		}
+	}
+	key := fmt.Sprintf("attendance:%d:%d:%s", holder.ID, courseID, hex.EncodeToString(h.Sum(nil))[:32])
+	if c, err := s.byIssueKey(ctx, key); err != nil || c != nil {
+		return c, false, err
+	}
+	loc := localeOf(holder.Locale)
+	cf, err := s.facts.CourseForCertificate(ctx, courseID, holder.ID, loc)
+	if err != nil {
+		return nil, false, err
+	}
+	prev, err := s.latest(ctx, holder.ID, courseID, KindAttendance)
+	if err != nil {
+		return nil, false, err
+	}
+	snap := s.baseSnapshot(KindAttendance, holder, loc, cf)
+	snap.Hours = math.Round(total*100) / 100
+	for _, ses := range sessions {
+		snap.Sessions = append(snap.Sessions, Session{Date: s.civil(ses.StartsAt), Place: placeOr(ses.Place, loc), Hours: ses.Hours})
+	}
+	row := certificate{Kind: string(KindAttendance), IssueKey: key, UserID: holder.ID, CourseID: courseID, CourseVersion: cf.Version,
+		CompletedOn: last, IssuedBy: by}
+	return s.insert(ctx, row, snap, holder, prev)
+}
+
+func (s *Service) baseSnapshot(kind Kind, holder *accounts.UserFacts, loc lang.Locale, cf CourseCertificateFacts) Snapshot {
+	issuer := cf.IssuerName
+	if issuer == "" {
+		issuer = s.o.IssuerName
+	}
+	return Snapshot{
+		Kind: kind, Locale: loc, HolderName: holder.FullName, InstitutionName: holder.InstitutionName,
+		ProfessionLabel: ProfessionLabel(holder.Profession, loc), CourseTitle: cf.Title, IssuerName: issuer,
+		Signatories: slices.Clone(cf.Signatories[:min(len(cf.Signatories), MaxSignatories)]),
+	}
+}
+
+// insert stores a new certificate, superseding prev when it is still in
+// force. A lost race on the issue key returns the winner's certificate.
+func (s *Service) insert(ctx context.Context, row certificate, snap Snapshot, holder *accounts.UserFacts, prev *certificate) (*Certificate, bool, error) {
+	now := s.now().UTC().Truncate(time.Second)
+	snap.IssuedAt = now
+	supersede := prev != nil && prev.RevokedAt == nil && prev.SupersededByID == nil
+	if supersede {
+		snap.Supersedes, row.SupersedesID = prev.Code, &prev.ID
+	}
+	if holder.InstitutionID != 0 {
+		row.InstitutionID = &holder.InstitutionID
+	}
+	printed := func(v string) string { return lang.Localize(norm.NFC.String(v), snap.Locale) }
+	row.HolderName, row.CourseTitle, row.Hours, row.IssuedAt = printed(snap.HolderName), printed(snap.CourseTitle), snap.Hours, now
+	for range 3 { // a code collision (135 random bits) is practically impossible; retry anyway
+		code, err := NewCode()
+		if err != nil {
+			return nil, false, apperr.Internal(err)
+		}
+		snap.Code, snap.VerifyURL = code, VerifyURL(s.o.BaseURL, code)
+		if err := ValidateSnapshot(snap); err != nil {
+			return nil, false, invalidSnapshot(err)
+		}
+		row.Code = code
+		if row.Snapshot, err = encodeSnapshot(snap); err != nil {
+			return nil, false, apperr.Internal(err)
+		}
+		row.ID = 0
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+			if !supersede {
+				return nil
+			}
+			return tx.Model(&certificate{}).Where("id = ? AND superseded_by_id IS NULL", prev.ID).
+				Updates(map[string]any{"superseded_by_id": row.ID, "superseded_at": now}).Error
+		})
+		if err == nil {
+			return s.view(&row), true, nil
+		}
+		if !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, false, apperr.Internal(err)
+		}
+		if c, err := s.byIssueKey(ctx, row.IssueKey); err != nil || c != nil {
+			return c, false, err
+		}
+	}
+	return nil, false, apperr.Internal(errors.New("certs: could not find a free verification code"))
+}
+
+func invalidSnapshot(err error) error {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return apperr.Internal(err)
+	}
+	fields := make([]apperr.FieldError, len(ve.Problems))
+	for i, p := range ve.Problems {
+		fields[i] = apperr.Field(p.Field, "unprintable", p.Reason)
+	}
+	return apperr.Unprocessable("certificate_data_invalid", "The certificate cannot be printed with this data (a name or title the certificate cannot show).", fields...)
+}
+
+func (s *Service) latest(ctx context.Context, userID, courseID int64, kind Kind) (*certificate, error) {
+	var rows []certificate
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ?", userID, courseID, string(kind)).
+		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return &rows[0], nil
+}
+
+func (s *Service) byIssueKey(ctx context.Context, key string) (*Certificate, error) {
+	var rows []certificate
+	if err := s.db.WithContext(ctx).Where("issue_key = ?", key).Limit(1).Find(&rows).Error; err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return s.view(&rows[0]), nil
+}

@@ -1,0 +1,145 @@
+package courses
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prepoznaj/prepoznaj/accounts"
+	"github.com/prepoznaj/prepoznaj/apperr"
+)
+
+// The published catalogue is small (hundreds of courses) and read on every
+// visit, while it changes only when a course is published, archived or
+// edited. Learners' listings are therefore filtered, sorted and paged in
+// memory from a snapshot of the published rows, which is reloaded whenever a
+// cheap stamp query (count, revisions and latest change of the courses
+// table) shows that anything changed, on this instance or another. Trainers
+// and admins, who also see their drafts, take the SQL path; the tests hold
+// the two to the same answers.
+type catalogueCache struct {
+	mu    sync.Mutex
+	stamp string
+	rows  []cachedCourse
+}
+
+// cachedCourse is a published catalogue row with what filtering and
+// sorting need.
+type cachedCourse = catalogueRow
+
+func (s *Service) publishedRows(ctx context.Context) ([]cachedCourse, error) {
+	db := s.db.WithContext(ctx)
+	var st struct {
+		N    *int64
+		Revs int64
+		Last string
+	}
+	if err := db.Raw("SELECT SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END) AS n, COALESCE(SUM(published_revision), 0) AS revs, " +
+		"COALESCE(CAST(MAX(updated_at) AS TEXT), '') AS last FROM courses WHERE published_revision > 0").Scan(&st).Error; err != nil {
+		return nil, apperr.Internal(err)
+	}
+	stamp := itoa(deref(st.N)) + "/" + itoa(st.Revs) + "/" + st.Last
+	c := &s.catalogue
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rows != nil && c.stamp == stamp {
+		return c.rows, nil
+	}
+	var rows []cachedCourse
+	if err := db.Raw("SELECT c.id, c.slug, c.status, c.owner_id, r.revision, r.title_sr, r.title_en, r.summary_sr, r.summary_en, " +
+		"r.professions, r.languages, r.level, r.hours, r.validity_months, r.content_warning, r.self_enrol, c.published_at, " +
+		"r.search_text, r.sort_title FROM courses c JOIN course_revisions r ON r.course_id = c.id AND r.revision = c.published_revision " +
+		"WHERE c.status = 'published'").Scan(&rows).Error; err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if rows == nil {
+		rows = []cachedCourse{}
+	}
+	c.rows, c.stamp = rows, stamp
+	return rows, nil
+}
+
+var cachedOrders = map[string]func(a, b *cachedCourse) int{
+	"title": func(a, b *cachedCourse) int {
+		return cmp.Or(strings.Compare(a.SortTitle, b.SortTitle), cmp.Compare(a.ID, b.ID))
+	},
+	"-title": func(a, b *cachedCourse) int {
+		return cmp.Or(strings.Compare(b.SortTitle, a.SortTitle), cmp.Compare(b.ID, a.ID))
+	},
+	"newest": func(a, b *cachedCourse) int {
+		return cmp.Or(timeCmp(b.PublishedAt, a.PublishedAt), cmp.Compare(b.ID, a.ID))
+	},
+	"oldest": func(a, b *cachedCourse) int {
+		return cmp.Or(timeCmp(a.PublishedAt, b.PublishedAt), cmp.Compare(a.ID, b.ID))
+	},
+	"hours": func(a, b *cachedCourse) int {
+		return cmp.Or(cmp.Compare(a.Hours, b.Hours), strings.Compare(a.SortTitle, b.SortTitle), cmp.Compare(a.ID, b.ID))
+	},
+	"-hours": func(a, b *cachedCourse) int {
+		return cmp.Or(cmp.Compare(b.Hours, a.Hours), strings.Compare(a.SortTitle, b.SortTitle), cmp.Compare(a.ID, b.ID))
+	},
+}
+
+func timeCmp(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
+}
+
+// catalogueFromCache is Catalogue for readers who edit nothing.
+func (s *Service) catalogueFromCache(ctx context.Context, p *accounts.Principal, f CatalogueFilter) ([]CourseSummary, int64, error) {
+	all, err := s.publishedRows(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := foldSearch(f.Query)
+	var hits []*cachedCourse
+	for i := range all {
+		r := &all[i]
+		switch {
+		case q != "" && !strings.Contains(r.SearchText, q),
+			f.Profession != "" && !strings.Contains(r.Professions, ","+f.Profession+","),
+			f.Language != "" && !strings.Contains(r.Languages, ","+f.Language+","),
+			f.Level != "" && r.Level != f.Level,
+			f.Status != "" && f.Status != r.Status:
+			continue
+		}
+		hits = append(hits, r)
+	}
+	key := f.Sort
+	if key == "" {
+		key = "title"
+	}
+	slices.SortFunc(hits, cachedOrders[key])
+	total := int64(len(hits))
+	lo := min(max(f.Offset, 0), len(hits))
+	hi := min(lo+f.Limit, len(hits))
+	page := hits[lo:hi]
+	rows := make([]catalogueRow, len(page))
+	ids := make([]int64, len(page))
+	for i, r := range page {
+		rows[i], ids[i] = *r, r.ID
+	}
+	if len(ids) > 0 {
+		var mine []int64
+		if err := s.db.WithContext(ctx).Model(&enrolment{}).Where("user_id = ? AND course_id IN ?", p.UserID, ids).Pluck("course_id", &mine).Error; err != nil {
+			return nil, 0, apperr.Internal(err)
+		}
+		for i := range rows {
+			if slices.Contains(mine, rows[i].ID) {
+				rows[i].Enrolled = 1
+			}
+		}
+	}
+	out, err := s.summaries(s.db.WithContext(ctx), p, rows, f.Locale)
+	return out, total, err
+}
