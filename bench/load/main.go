@@ -62,6 +62,7 @@ func main() {
 	}{
 		{"healthz", []vegeta.Target{{Method: "GET", URL: *base + "/healthz"}}},
 		{"me (authenticated read)", []vegeta.Target{{Method: "GET", URL: *base + "/api/v1/me", Header: auth}}},
+		{"course catalogue (signed-in learner)", []vegeta.Target{{Method: "GET", URL: *base + "/api/v1/courses", Header: auth}}},
 	}
 	s := summary{Database: *dbName, Duration: duration.String(), Workers: *workers, When: time.Now().UTC(),
 		Note: "bounded loopback run; compare ratios, not absolute figures: the machine is shared"}
