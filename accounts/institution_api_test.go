@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -218,4 +219,35 @@ func lower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// Names are found whatever the script or diacritics typed (SQLite's LOWER
+// folds only ASCII).
+func TestMemberSearchFoldsScriptAndDiacritics(t *testing.T) {
+	s := apitest.New(t)
+	f := s.NewFixture()
+	s.As(f, "learner", apitest.Request{Method: "PATCH", Path: "/api/v1/me", Body: map[string]any{"full_name": "Милица Čolić"}}).WantStatus(200)
+	for _, q := range []string{"Čolić", "čolić", "colic", "Чолић", "milica", "МИЛИЦА", "learner@a"} {
+		var list struct {
+			Total int64 `json:"total"`
+		}
+		s.As(f, "manager_same", apitest.Request{Method: "GET", Path: "/api/v1/institutions/" + itoa(f.InstA) + "/members?q=" + url.QueryEscape(q)}).WantStatus(200).JSON(&list)
+		if list.Total != 1 {
+			t.Errorf("members?q=%s found %d, want 1", q, list.Total)
+		}
+	}
+	var users struct {
+		Total int64 `json:"total"`
+	}
+	s.As(f, "admin", apitest.Request{Method: "GET", Path: "/api/v1/users?q=" + url.QueryEscape("ЂОРЂЕВИЋ")}).WantStatus(200).JSON(&users)
+	if users.Total != 1 {
+		t.Errorf("users?q=ЂОРЂЕВИЋ found %d, want the trainer", users.Total)
+	}
+	var insts struct {
+		Total int64 `json:"total"`
+	}
+	s.As(f, "admin", apitest.Request{Method: "GET", Path: "/api/v1/institutions?q=" + url.QueryEscape("КАРАЏИЋ")}).WantStatus(200).JSON(&insts)
+	if insts.Total != 1 {
+		t.Errorf("institutions?q=КАРАЏИЋ found %d", insts.Total)
+	}
 }

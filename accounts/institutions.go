@@ -50,7 +50,8 @@ func (s *Service) CreateInstitution(ctx context.Context, p *Principal, in Instit
 		return nil, err
 	}
 	now := s.now()
-	row := institution{Name: strings.TrimSpace(in.Name), Kind: in.Kind, City: strings.TrimSpace(in.City), Country: strings.TrimSpace(in.Country), CreatedAt: now, UpdatedAt: now}
+	row := institution{Name: strings.TrimSpace(in.Name), Kind: in.Kind, City: strings.TrimSpace(in.City), Country: strings.TrimSpace(in.Country), CreatedAt: now, UpdatedAt: now,
+		SearchKey: searchKey(in.Name)}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -71,6 +72,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, p *Principal, id int64,
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&institution{}).Where("id = ?", id).Updates(map[string]any{
 			"name": strings.TrimSpace(in.Name), "kind": in.Kind, "city": strings.TrimSpace(in.City), "country": strings.TrimSpace(in.Country), "updated_at": s.now(),
+			"search_key": searchKey(in.Name),
 		})
 		if res.Error != nil {
 			return res.Error
@@ -115,7 +117,7 @@ func (s *Service) ListInstitutions(ctx context.Context, p *Principal, q string, 
 		tx = tx.Where("id = ?", p.InstitutionID)
 	}
 	if q = strings.TrimSpace(q); q != "" {
-		tx = tx.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q))+"%")
+		tx = tx.Where("search_key LIKE ? ESCAPE '\\'", searchPattern(q))
 	}
 	var total int64
 	if err := tx.Count(&total).Error; err != nil {
@@ -161,8 +163,7 @@ func (s *Service) ListMembers(ctx context.Context, p *Principal, instID int64, p
 		tx = tx.Where("profession = ?", profession)
 	}
 	if q = strings.TrimSpace(q); q != "" {
-		like := "%" + likeEscape(strings.ToLower(q)) + "%"
-		tx = tx.Where("(LOWER(full_name) LIKE ? ESCAPE '\\' OR email_key LIKE ? ESCAPE '\\')", like, like)
+		tx = tx.Where("search_key LIKE ? ESCAPE '\\'", searchPattern(q))
 	}
 	var total int64
 	if err := tx.Count(&total).Error; err != nil {

@@ -10,6 +10,7 @@ type institution struct {
 	Kind      string
 	City      string
 	Country   string
+	SearchKey string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -29,6 +30,7 @@ type user struct {
 	IsManager     bool
 	IsAdmin       bool
 	DisabledAt    *time.Time
+	SearchKey     string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }

@@ -197,6 +197,17 @@ var diacritics = strings.NewReplacer("đ", "dj", "ć", "c", "č", "c", "š", "s"
 
 func fold(s string) string { return diacritics.Replace(lang.ToLatin(s)) }
 
+// searchKey is what name searches match: the name and email, lower case, in
+// plain Latin letters, so "Čolić", "Чолић" and "colic" all find one person.
+func searchKey(parts ...string) string {
+	return fold(strings.ToLower(strings.Join(parts, " ")))
+}
+
+// searchPattern is the LIKE pattern for a search typed by a person.
+func searchPattern(q string) string {
+	return "%" + likeEscape(searchKey(strings.TrimSpace(q))) + "%"
+}
+
 // builtFromContext: once the context words are taken out, what is left is
 // only digits and punctuation (or nothing), e.g. "Prepoznaj2024!" or
 // "ana.petrovic1".

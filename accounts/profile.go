@@ -62,6 +62,7 @@ func (s *Service) UpdateMe(ctx context.Context, p *Principal, patch ProfilePatch
 			return nil, err
 		}
 		updates["full_name"] = strings.TrimSpace(*patch.FullName)
+		updates["search_key"] = searchKey(*patch.FullName, EmailKey(p.Email))
 	}
 	if patch.Locale != nil {
 		if !contains(Locales, *patch.Locale) {

@@ -120,6 +120,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, err
 	u := user{
 		Email: email, EmailKey: EmailKey(email), FullName: strings.TrimSpace(in.FullName),
 		Locale: in.Locale, Profession: in.Profession, PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
+		SearchKey: searchKey(in.FullName, EmailKey(email)),
 	}
 	var sess *Session
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

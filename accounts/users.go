@@ -37,8 +37,7 @@ type UserFilter struct {
 func (s *Service) SearchUsers(ctx context.Context, f UserFilter) ([]UserView, int64, error) {
 	tx := s.db.WithContext(ctx).Model(&user{})
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + likeEscape(strings.ToLower(q)) + "%"
-		tx = tx.Where("(LOWER(full_name) LIKE ? ESCAPE '\\' OR email_key LIKE ? ESCAPE '\\')", like, like)
+		tx = tx.Where("search_key LIKE ? ESCAPE '\\'", searchPattern(q))
 	}
 	switch f.Role {
 	case "":
@@ -208,7 +207,8 @@ func (s *Service) CreateUserHashed(ctx context.Context, email, fullName, hash, p
 	}
 	now := s.now()
 	u := user{Email: email, EmailKey: EmailKey(email), FullName: fullName, Locale: "sr-Cyrl", Profession: profession, PasswordHash: hash,
-		IsTrainer: roles.Trainer, IsManager: roles.Manager, IsAdmin: roles.Admin, InstitutionID: roles.InstitutionID, CreatedAt: now, UpdatedAt: now}
+		IsTrainer: roles.Trainer, IsManager: roles.Manager, IsAdmin: roles.Admin, InstitutionID: roles.InstitutionID, CreatedAt: now, UpdatedAt: now,
+		SearchKey: searchKey(fullName, EmailKey(email))}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
