@@ -54,6 +54,7 @@ Usage:
   prepoznaj [serve] [flags]      run the platform (default)
   prepoznaj migrate [flags]      apply database migrations and exit
   prepoznaj create-admin --email E   create an administrator (prints a one-time password)
+  prepoznaj seed [flags]         load or update the default content (catalogue, courses, quizzes)
   prepoznaj version              print the build version
 
 Run "prepoznaj COMMAND -h" for a command's flags.
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serve(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, rest, stdout, stderr)
+	case "seed":
+		err = seedCmd(ctx, rest, stdout, stderr)
 	case "create-admin":
 		err = createAdmin(ctx, rest, stdin, stdout, stderr)
 	case "version":

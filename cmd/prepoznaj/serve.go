@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prepoznaj/prepoznaj/app"
+	"github.com/prepoznaj/prepoznaj/content"
 	"github.com/prepoznaj/prepoznaj/database"
 	"github.com/prepoznaj/prepoznaj/httpapi"
 )
@@ -81,6 +82,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if applied > 0 {
 		log.Info("migrations applied", slog.Int("count", applied))
 	}
+	fresh := applied > 0 && applied == migrationCount(db.Dialect) // no migration had been applied before
 	secret, err := app.LoadSecret(cfg, db)
 	if err != nil {
 		return err
@@ -98,6 +100,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	// A new SQLite database (no migrations before this start) gets the default content; on
+	// Postgres seeding is explicit (prepoznaj seed).
+	if fresh && db.Dialect == database.SQLite {
+		if err := seedNewDatabase(ctx, a, log); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	if *demo {
 		if err := startDemo(ctx, a, *demoPassword, stdout); err != nil {
@@ -166,6 +176,13 @@ func startDemo(ctx context.Context, a *app.App, password string, stdout io.Write
 		return nil
 	}
 	fmt.Fprintf(stdout, "Demo accounts: %s\n", strings.Join(res.Emails, ", "))
+	// Live sessions on the seeded tracks, run by the demo trainer, so the
+	// attendance flow can be tried. Without seeded courses there is nothing to attach them to.
+	if trainer, err := a.Accounts.UserIDByEmail(ctx, res.Emails[1]); err == nil {
+		if _, err := content.SeedLiveSessions(ctx, content.Services{DB: a.DB.DB, Accounts: a.Accounts, Courses: a.Courses, Quiz: a.Quiz}, trainer, time.Now().UTC()); err != nil {
+			fmt.Fprintf(stdout, "Demo live sessions not created: %v\n", describe(err))
+		}
+	}
 	if generated {
 		fmt.Fprintf(stdout, "Demo password (shown only now): %s\n", password)
 	}
