@@ -178,7 +178,7 @@ func clearCookies(c *gin.Context) {
 
 func (h *Handler) getMe(c *gin.Context) {
 	me, err := h.svc.GetMe(c.Request.Context(), FromGin(c))
-	respond(c, http.StatusOK, me, err)
+	httpapi.Respond(c, http.StatusOK, me, err)
 }
 
 type patchMeRequest struct {
@@ -193,7 +193,7 @@ func (h *Handler) patchMe(c *gin.Context) {
 		return
 	}
 	me, err := h.svc.UpdateMe(c.Request.Context(), FromGin(c), ProfilePatch{FullName: req.FullName, Locale: req.Locale, Profession: req.Profession})
-	respond(c, http.StatusOK, me, err)
+	httpapi.Respond(c, http.StatusOK, me, err)
 }
 
 type passwordRequest struct {
@@ -228,18 +228,10 @@ func (h *Handler) acceptInvitation(c *gin.Context) {
 		return
 	}
 	me, err := h.svc.AcceptInvitation(c.Request.Context(), FromGin(c), req.InvitationCode)
-	respond(c, http.StatusOK, me, err)
+	httpapi.Respond(c, http.StatusOK, me, err)
 }
 
 // --- helpers ----------------------------------------------------------------------
-
-func respond(c *gin.Context, status int, body any, err error) {
-	if err != nil {
-		httpapi.Error(c, err)
-		return
-	}
-	c.JSON(status, body)
-}
 
 // PathID parses a positive integer path parameter; anything else is a 404,
 // as an id that cannot exist.

@@ -31,7 +31,7 @@ func (h *Handler) listInstitutions(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListInstitutions(c.Request.Context(), FromGin(c), c.Query("q"), offset, limit)
-	respond(c, http.StatusOK, ListResponse[Institution]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, ListResponse[Institution]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) createInstitution(c *gin.Context) {
@@ -40,7 +40,7 @@ func (h *Handler) createInstitution(c *gin.Context) {
 		return
 	}
 	inst, err := h.svc.CreateInstitution(c.Request.Context(), FromGin(c), req.input())
-	respond(c, http.StatusCreated, inst, err)
+	httpapi.Respond(c, http.StatusCreated, inst, err)
 }
 
 func (h *Handler) getInstitution(c *gin.Context) {
@@ -49,7 +49,7 @@ func (h *Handler) getInstitution(c *gin.Context) {
 		return
 	}
 	inst, err := h.svc.GetInstitution(c.Request.Context(), FromGin(c), id)
-	respond(c, http.StatusOK, inst, err)
+	httpapi.Respond(c, http.StatusOK, inst, err)
 }
 
 func (h *Handler) updateInstitution(c *gin.Context) {
@@ -62,7 +62,7 @@ func (h *Handler) updateInstitution(c *gin.Context) {
 		return
 	}
 	inst, err := h.svc.UpdateInstitution(c.Request.Context(), FromGin(c), id, req.input())
-	respond(c, http.StatusOK, inst, err)
+	httpapi.Respond(c, http.StatusOK, inst, err)
 }
 
 func (h *Handler) listMembers(c *gin.Context) {
@@ -75,7 +75,7 @@ func (h *Handler) listMembers(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListMembers(c.Request.Context(), FromGin(c), id, c.Query("profession"), c.Query("q"), offset, limit)
-	respond(c, http.StatusOK, ListResponse[Member]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, ListResponse[Member]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) removeMember(c *gin.Context) {
@@ -111,7 +111,7 @@ func (h *Handler) createInvitation(c *gin.Context) {
 		return
 	}
 	inv, err := h.svc.CreateInvitation(c.Request.Context(), FromGin(c), id, InvitationInput{MaxUses: req.MaxUses, ExpiresIn: time.Duration(req.ExpiresInDays) * 24 * time.Hour})
-	respond(c, http.StatusCreated, inv, err)
+	httpapi.Respond(c, http.StatusCreated, inv, err)
 }
 
 func (h *Handler) listInvitations(c *gin.Context) {
@@ -124,7 +124,7 @@ func (h *Handler) listInvitations(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListInvitations(c.Request.Context(), FromGin(c), id, offset, limit)
-	respond(c, http.StatusOK, ListResponse[Invitation]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, ListResponse[Invitation]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) revokeInvitation(c *gin.Context) {
@@ -171,7 +171,7 @@ func (h *Handler) importStaff(c *gin.Context) {
 		days = n
 	}
 	report, err := h.svc.ImportStaff(c.Request.Context(), FromGin(c), id, bytesReader(body), time.Duration(days)*24*time.Hour)
-	respond(c, http.StatusOK, report, err)
+	httpapi.Respond(c, http.StatusOK, report, err)
 }
 
 // --- users (admins) -------------------------------------------------------------
@@ -191,7 +191,7 @@ func (h *Handler) searchUsers(c *gin.Context) {
 		inst = n
 	}
 	items, total, err := h.svc.SearchUsers(c.Request.Context(), UserFilter{Query: c.Query("q"), Role: c.Query("role"), Profession: c.Query("profession"), InstitutionID: inst, Offset: offset, Limit: limit})
-	respond(c, http.StatusOK, ListResponse[UserView]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, ListResponse[UserView]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) getUser(c *gin.Context) {
@@ -200,7 +200,7 @@ func (h *Handler) getUser(c *gin.Context) {
 		return
 	}
 	u, err := h.svc.GetUser(c.Request.Context(), id)
-	respond(c, http.StatusOK, u, err)
+	httpapi.Respond(c, http.StatusOK, u, err)
 }
 
 type rolesRequest struct {
@@ -220,7 +220,7 @@ func (h *Handler) setRoles(c *gin.Context) {
 		return
 	}
 	u, err := h.svc.SetRoles(c.Request.Context(), FromGin(c), id, RolesInput{Trainer: req.Trainer, Manager: req.Manager, Admin: req.Admin, InstitutionID: req.InstitutionID})
-	respond(c, http.StatusOK, u, err)
+	httpapi.Respond(c, http.StatusOK, u, err)
 }
 
 func (h *Handler) disable(c *gin.Context) { h.setDisabled(c, true) }
@@ -232,7 +232,7 @@ func (h *Handler) setDisabled(c *gin.Context, disabled bool) {
 		return
 	}
 	u, err := h.svc.SetDisabled(c.Request.Context(), FromGin(c), id, disabled)
-	respond(c, http.StatusOK, u, err)
+	httpapi.Respond(c, http.StatusOK, u, err)
 }
 
 // --- audit ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ func (s *Service) CreateInstitution(ctx context.Context, p *Principal, in Instit
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: p.UserID, Action: ActInstitutionCreate, TargetType: "institution", TargetID: idString(row.ID), Outcome: "success"})
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return &Institution{InstitutionInfo: *institutionInfo(row)}, nil
 }
@@ -83,7 +83,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, p *Principal, id int64,
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: p.UserID, Action: ActInstitutionUpdate, TargetType: "institution", TargetID: idString(id), Outcome: "success"})
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.GetInstitution(ctx, p, id)
 }
@@ -214,5 +214,5 @@ func (s *Service) RemoveMember(ctx context.Context, p *Principal, instID, userID
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: p.UserID, Action: ActMemberRemove, TargetType: "user", TargetID: idString(userID), Outcome: "success",
 			Detail: map[string]any{"institution_id": instID}})
 	})
-	return wrapInternal(err)
+	return apperr.Wrap(err)
 }

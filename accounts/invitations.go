@@ -114,7 +114,7 @@ func (s *Service) CreateInvitation(ctx context.Context, p *Principal, instID int
 		out = v
 		return err
 	})
-	return out, wrapInternal(err)
+	return out, apperr.Wrap(err)
 }
 
 func (s *Service) insertInvitation(ctx context.Context, tx *gorm.DB, p *Principal, instID int64, maxUses int, ttl time.Duration, emailKey, name, profession string) (*Invitation, error) {
@@ -172,7 +172,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, p *Principal, instID, in
 		}
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: p.UserID, Action: ActInvitationRevoke, TargetType: "invitation", TargetID: idString(invID), Outcome: "success"})
 	})
-	return wrapInternal(err)
+	return apperr.Wrap(err)
 }
 
 var errBadInvitation = apperr.Unprocessable("invalid_invitation", "This invitation code is not valid, has expired or has been used up.",
@@ -240,7 +240,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, p *Principal, code strin
 		return s.redeemInvitation(ctx, tx, &u, code)
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	var u user
 	if err := s.db.WithContext(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
@@ -336,7 +336,7 @@ func (s *Service) ImportStaff(ctx context.Context, p *Principal, instID int64, r
 		return nil
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return report, nil
 }

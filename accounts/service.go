@@ -142,19 +142,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, err
 		return err
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return sess, nil
-}
-
-func wrapInternal(err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := apperr.As(err); ok {
-		return err
-	}
-	return apperr.Internal(err)
 }
 
 var errInvalidCredentials = apperr.Unauthorized("invalid_credentials", "The email or password is wrong.")
@@ -180,7 +170,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	// a dummy, so both cases cost the same.
 	ok, err := s.hasher.Check(ctx, u.PasswordHash, password)
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if !ok {
 		if err := s.recordFailure(ctx, key, ip); err != nil {
@@ -209,7 +199,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 		return err
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return sess, nil
 }
@@ -304,7 +294,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (*Session, error) {
 		return err
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if reused != nil {
 		if err := s.revokeFamily(ctx, reused.FamilyID); err != nil {
@@ -318,7 +308,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (*Session, error) {
 
 func (s *Service) revokeFamily(ctx context.Context, family string) error {
 	err := s.db.WithContext(ctx).Model(&refreshToken{}).Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", s.now()).Error
-	return wrapInternal(err)
+	return apperr.Wrap(err)
 }
 
 // Logout ends the session the access token or refresh token belongs to.
@@ -378,7 +368,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, raw string) (*Principal
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next string) error {
 	var u user
 	if err := s.db.WithContext(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
-		return wrapInternal(err)
+		return apperr.Wrap(err)
 	}
 	if wait, locked, err := s.lockedOut(ctx, u.EmailKey, metaFrom(ctx).ClientIP); err != nil {
 		return err
@@ -387,7 +377,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	}
 	ok, err := s.hasher.Check(ctx, u.PasswordHash, current)
 	if err != nil {
-		return wrapInternal(err)
+		return apperr.Wrap(err)
 	}
 	if !ok {
 		if err := s.recordFailure(ctx, u.EmailKey, metaFrom(ctx).ClientIP); err != nil {
@@ -413,5 +403,5 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 		}
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: u.ID, Action: ActPasswordChange, TargetType: "user", TargetID: idString(u.ID), Outcome: "success"})
 	})
-	return wrapInternal(err)
+	return apperr.Wrap(err)
 }

@@ -135,7 +135,7 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, in Roles
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: p.UserID, Action: ActRolesChange, TargetType: "user", TargetID: idString(id), Outcome: "success", Detail: detail})
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.GetUser(ctx, id)
 }
@@ -168,7 +168,7 @@ func (s *Service) SetDisabled(ctx context.Context, p *Principal, id int64, disab
 		return s.Audit.Record(ctx, tx, AuditEntry{ActorID: p.UserID, Action: action, TargetType: "user", TargetID: idString(id), Outcome: "success"})
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.GetUser(ctx, id)
 }
@@ -219,7 +219,7 @@ func (s *Service) CreateUserHashed(ctx context.Context, email, fullName, hash, p
 		return s.Audit.Record(ctx, tx, AuditEntry{Action: ActRegister, TargetType: "user", TargetID: idString(u.ID), Outcome: "success",
 			Detail: map[string]any{"via": "direct", "trainer": roles.Trainer, "manager": roles.Manager, "admin": roles.Admin}})
 	})
-	return u.ID, wrapInternal(err)
+	return u.ID, apperr.Wrap(err)
 }
 
 // UserIDByEmail finds an account.
@@ -251,7 +251,7 @@ func (s *Service) InstitutionIDByName(ctx context.Context, name string) (int64, 
 func (s *Service) SessionFor(ctx context.Context, userID int64) (*Session, error) {
 	var u user
 	if err := s.db.WithContext(ctx).Where("id = ?", userID).Take(&u).Error; err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.startSession(ctx, s.db, &u)
 }

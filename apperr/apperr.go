@@ -99,3 +99,16 @@ func Internal(err error) *Error {
 func Field(field, code, msg string) FieldError {
 	return FieldError{Field: field, Code: code, Message: msg}
 }
+
+// Wrap passes nil and coded errors through and turns anything else (a driver
+// error, an I/O error) into an internal error, so services return only coded
+// errors and the cause is logged, never shown.
+func Wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := As(err); ok {
+		return err
+	}
+	return Internal(err)
+}

@@ -55,21 +55,13 @@ func (h *Handler) Register(rg *gin.RouterGroup) {
 	rg.GET("/institutions/:id/attendance-report", accounts.Require(), h.institutionReport)
 }
 
-func respond(c *gin.Context, status int, body any, err error) {
-	if err != nil {
-		httpapi.Error(c, err)
-		return
-	}
-	c.JSON(status, body)
-}
-
 func (h *Handler) mine(c *gin.Context) {
 	offset, limit, ok := accounts.Page(c)
 	if !ok {
 		return
 	}
 	items, total, err := h.svc.Mine(c.Request.Context(), accounts.FromGin(c), offset, limit)
-	respond(c, http.StatusOK, accounts.ListResponse[Certificate]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[Certificate]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 type patchMineRequest struct {
@@ -86,7 +78,7 @@ func (h *Handler) patchMine(c *gin.Context) {
 		return
 	}
 	cert, err := h.svc.SetShowResult(c.Request.Context(), accounts.FromGin(c), id, *req.ShowResult)
-	respond(c, http.StatusOK, cert, err)
+	httpapi.Respond(c, http.StatusOK, cert, err)
 }
 
 // etagOf names the bytes: the PDF is deterministic, so it never changes.
@@ -144,7 +136,7 @@ func (h *Handler) revoke(c *gin.Context) {
 		return
 	}
 	cert, err := h.svc.Revoke(c.Request.Context(), accounts.FromGin(c), id, req.Reason)
-	respond(c, http.StatusOK, cert, err)
+	httpapi.Respond(c, http.StatusOK, cert, err)
 }
 
 func (h *Handler) verify(c *gin.Context) {
@@ -155,7 +147,7 @@ func (h *Handler) verify(c *gin.Context) {
 	}
 	v, err := h.svc.Verify(c.Request.Context(), c.Param("code"))
 	c.Header("Cache-Control", "no-store")
-	respond(c, http.StatusOK, v, err)
+	httpapi.Respond(c, http.StatusOK, v, err)
 }
 
 type issueAttendanceRequest struct {
@@ -176,7 +168,7 @@ func (h *Handler) issueAttendance(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	respond(c, status, cert, err)
+	httpapi.Respond(c, status, cert, err)
 }
 
 // filterQuery reads the list filters: course_id, from and to (YYYY-MM-DD,
@@ -235,7 +227,7 @@ func (h *Handler) listInstitution(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListInstitution(c.Request.Context(), p, id, f, offset, limit)
-	respond(c, http.StatusOK, accounts.ListResponse[Certificate]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[Certificate]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) zipInstitution(c *gin.Context) {
@@ -332,7 +324,7 @@ func (h *Handler) getExport(c *gin.Context) {
 		return
 	}
 	job, err := h.svc.GetExport(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, job, err)
+	httpapi.Respond(c, http.StatusOK, job, err)
 }
 
 func (h *Handler) downloadExport(c *gin.Context) {

@@ -313,7 +313,7 @@ func (s *Service) Revoke(ctx context.Context, p *accounts.Principal, id int64, r
 			TargetID: strconv.FormatInt(id, 10), Outcome: "success", Detail: map[string]any{"holder_id": c.UserID, "code": c.Code, "reason": reason}})
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if c, err = s.load(ctx, id); err != nil {
 		return nil, err

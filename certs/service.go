@@ -158,16 +158,6 @@ var (
 	errUnknownCode = apperr.NotFound("unknown_code", "No certificate has this verification code.")
 )
 
-func wrapInternal(err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := apperr.As(err); ok {
-		return err
-	}
-	return apperr.Internal(err)
-}
-
 // civil is the calendar date of t in the service's zone, as midnight UTC:
 // the form snapshots and date columns keep.
 func (s *Service) civil(t time.Time) time.Time {

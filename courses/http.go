@@ -84,14 +84,6 @@ var openAPI []byte
 // OpenAPI is this package's part of the API description.
 func OpenAPI() []byte { return openAPI }
 
-func respond(c *gin.Context, status int, body any, err error) {
-	if err != nil {
-		httpapi.Error(c, err)
-		return
-	}
-	c.JSON(status, body)
-}
-
 func principal(c *gin.Context) *accounts.Principal { return accounts.FromGin(c) }
 
 // locale is ?locale=, else the reader's own.
@@ -169,7 +161,7 @@ func (h *Handler) catalogue(c *gin.Context) {
 	f := CatalogueFilter{Query: c.Query("q"), Profession: c.Query("profession"), Language: c.Query("language"), Level: c.Query("level"),
 		Status: c.Query("status"), Sort: c.Query("sort"), Locale: loc, Offset: offset, Limit: limit}
 	items, total, err := h.svc.Catalogue(c.Request.Context(), principal(c), f)
-	respond(c, http.StatusOK, accounts.ListResponse[CourseSummary]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[CourseSummary]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 type completionRequest struct {
@@ -214,7 +206,7 @@ func (h *Handler) createCourse(c *gin.Context) {
 		f.Rule = req.Completion.input()
 	}
 	d, err := h.svc.CreateCourse(c.Request.Context(), principal(c), f)
-	respond(c, http.StatusCreated, d, err)
+	httpapi.Respond(c, http.StatusCreated, d, err)
 }
 
 type patchCourseRequest struct {
@@ -247,7 +239,7 @@ func (h *Handler) patchCourse(c *gin.Context) {
 		patch.Rule = &r
 	}
 	d, err := h.svc.UpdateCourse(c.Request.Context(), principal(c), id, patch)
-	respond(c, http.StatusOK, d, err)
+	httpapi.Respond(c, http.StatusOK, d, err)
 }
 
 func (h *Handler) getCourse(c *gin.Context) {
@@ -260,7 +252,7 @@ func (h *Handler) getCourse(c *gin.Context) {
 		return
 	}
 	v, err := h.svc.GetCourse(c.Request.Context(), principal(c), id, loc)
-	respond(c, http.StatusOK, v, err)
+	httpapi.Respond(c, http.StatusOK, v, err)
 }
 
 func (h *Handler) getDraft(c *gin.Context) {
@@ -269,7 +261,7 @@ func (h *Handler) getDraft(c *gin.Context) {
 		return
 	}
 	d, err := h.svc.GetDraft(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, d, err)
+	httpapi.Respond(c, http.StatusOK, d, err)
 }
 
 func (h *Handler) publish(c *gin.Context) {
@@ -278,7 +270,7 @@ func (h *Handler) publish(c *gin.Context) {
 		return
 	}
 	d, err := h.svc.Publish(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, d, err)
+	httpapi.Respond(c, http.StatusOK, d, err)
 }
 
 func (h *Handler) archive(c *gin.Context) {
@@ -287,7 +279,7 @@ func (h *Handler) archive(c *gin.Context) {
 		return
 	}
 	d, err := h.svc.Archive(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, d, err)
+	httpapi.Respond(c, http.StatusOK, d, err)
 }
 
 type duplicateRequest struct {
@@ -304,7 +296,7 @@ func (h *Handler) duplicate(c *gin.Context) {
 		return
 	}
 	d, err := h.svc.Duplicate(c.Request.Context(), principal(c), id, req.Slug)
-	respond(c, http.StatusCreated, d, err)
+	httpapi.Respond(c, http.StatusCreated, d, err)
 }
 
 func (h *Handler) export(c *gin.Context) {
@@ -372,7 +364,7 @@ func (h *Handler) importCourse(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	respond(c, status, d, err)
+	httpapi.Respond(c, status, d, err)
 }
 
 type authorRequest struct {
@@ -389,7 +381,7 @@ func (h *Handler) addAuthor(c *gin.Context) {
 		return
 	}
 	d, err := h.svc.AddAuthor(c.Request.Context(), principal(c), id, req.UserID)
-	respond(c, http.StatusOK, d, err)
+	httpapi.Respond(c, http.StatusOK, d, err)
 }
 
 func (h *Handler) removeAuthor(c *gin.Context) {
@@ -422,7 +414,7 @@ func (h *Handler) createModule(c *gin.Context) {
 		return
 	}
 	m, err := h.svc.CreateModule(c.Request.Context(), principal(c), id, req.Title)
-	respond(c, http.StatusCreated, m, err)
+	httpapi.Respond(c, http.StatusCreated, m, err)
 }
 
 type patchModuleRequest struct {
@@ -440,7 +432,7 @@ func (h *Handler) patchModule(c *gin.Context) {
 		return
 	}
 	m, err := h.svc.UpdateModule(c.Request.Context(), principal(c), id, req.Version, req.Title)
-	respond(c, http.StatusOK, m, err)
+	httpapi.Respond(c, http.StatusOK, m, err)
 }
 
 func (h *Handler) deleteModule(c *gin.Context) {
@@ -470,7 +462,7 @@ func (h *Handler) reorderModules(c *gin.Context) {
 		return
 	}
 	d, err := h.svc.ReorderModules(c.Request.Context(), principal(c), id, req.Version, req.ModuleIDs)
-	respond(c, http.StatusOK, d, err)
+	httpapi.Respond(c, http.StatusOK, d, err)
 }
 
 type lessonOrderRequest struct {
@@ -488,7 +480,7 @@ func (h *Handler) reorderLessons(c *gin.Context) {
 		return
 	}
 	m, err := h.svc.ReorderLessons(c.Request.Context(), principal(c), id, req.Version, req.LessonIDs)
-	respond(c, http.StatusOK, m, err)
+	httpapi.Respond(c, http.StatusOK, m, err)
 }
 
 type lessonRequest struct {
@@ -511,7 +503,7 @@ func (h *Handler) createLesson(c *gin.Context) {
 	}
 	l, err := h.svc.CreateLesson(c.Request.Context(), principal(c), id, LessonFields{Key: req.Key, Title: req.Title, Body: req.Body,
 		ReadingMinutes: req.ReadingMinutes, ContentWarning: req.ContentWarning, Required: req.Required == nil || *req.Required})
-	respond(c, http.StatusCreated, l, err)
+	httpapi.Respond(c, http.StatusCreated, l, err)
 }
 
 func (h *Handler) getLesson(c *gin.Context) {
@@ -524,7 +516,7 @@ func (h *Handler) getLesson(c *gin.Context) {
 		return
 	}
 	l, err := h.svc.GetLesson(c.Request.Context(), principal(c), id, loc)
-	respond(c, http.StatusOK, l, err)
+	httpapi.Respond(c, http.StatusOK, l, err)
 }
 
 func (h *Handler) getLessonDraft(c *gin.Context) {
@@ -533,7 +525,7 @@ func (h *Handler) getLessonDraft(c *gin.Context) {
 		return
 	}
 	l, err := h.svc.GetLessonDraft(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, l, err)
+	httpapi.Respond(c, http.StatusOK, l, err)
 }
 
 type patchLessonRequest struct {
@@ -557,7 +549,7 @@ func (h *Handler) patchLesson(c *gin.Context) {
 	}
 	l, err := h.svc.UpdateLesson(c.Request.Context(), principal(c), id, LessonPatch{Version: req.Version, Key: req.Key, Title: req.Title,
 		Body: req.Body, ReadingMinutes: req.ReadingMinutes, ContentWarning: req.ContentWarning, Required: req.Required})
-	respond(c, http.StatusOK, l, err)
+	httpapi.Respond(c, http.StatusOK, l, err)
 }
 
 func (h *Handler) deleteLesson(c *gin.Context) {
@@ -584,7 +576,7 @@ func (h *Handler) enrol(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	respond(c, status, e, err)
+	httpapi.Respond(c, status, e, err)
 }
 
 func (h *Handler) progress(c *gin.Context) {
@@ -593,7 +585,7 @@ func (h *Handler) progress(c *gin.Context) {
 		return
 	}
 	p, err := h.svc.Progress(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, p, err)
+	httpapi.Respond(c, http.StatusOK, p, err)
 }
 
 func (h *Handler) listEnrolments(c *gin.Context) {
@@ -606,7 +598,7 @@ func (h *Handler) listEnrolments(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.CourseEnrolments(c.Request.Context(), principal(c), id, offset, limit)
-	respond(c, http.StatusOK, accounts.ListResponse[CourseProgress]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[CourseProgress]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 type enrolUsersRequest struct {
@@ -624,7 +616,7 @@ func (h *Handler) enrolUsers(c *gin.Context) {
 		return
 	}
 	rep, err := h.svc.EnrolUsers(c.Request.Context(), principal(c), id, req.UserIDs, req.DueAt)
-	respond(c, http.StatusOK, rep, err)
+	httpapi.Respond(c, http.StatusOK, rep, err)
 }
 
 func (h *Handler) myCourses(c *gin.Context) {
@@ -637,7 +629,7 @@ func (h *Handler) myCourses(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.MyCourses(c.Request.Context(), principal(c), loc, offset, limit)
-	respond(c, http.StatusOK, accounts.ListResponse[MyCourse]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[MyCourse]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) completeLesson(c *gin.Context) {
@@ -646,7 +638,7 @@ func (h *Handler) completeLesson(c *gin.Context) {
 		return
 	}
 	p, err := h.svc.CompleteLesson(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, p, err)
+	httpapi.Respond(c, http.StatusOK, p, err)
 }
 
 type heartbeatRequest struct {
@@ -663,7 +655,7 @@ func (h *Handler) heartbeat(c *gin.Context) {
 		return
 	}
 	t, err := h.svc.Heartbeat(c.Request.Context(), principal(c), id, *req.Active)
-	respond(c, http.StatusOK, t, err)
+	httpapi.Respond(c, http.StatusOK, t, err)
 }
 
 type assignRequest struct {
@@ -688,7 +680,7 @@ func (h *Handler) assign(c *gin.Context) {
 		return
 	}
 	rep, err := h.svc.AssignMembers(c.Request.Context(), principal(c), id, AssignInput{CourseID: req.CourseID, UserIDs: req.UserIDs, Profession: req.Profession, DueAt: req.DueAt})
-	respond(c, http.StatusOK, rep, err)
+	httpapi.Respond(c, http.StatusOK, rep, err)
 }
 
 func (h *Handler) institutionProgress(c *gin.Context) {
@@ -725,7 +717,7 @@ func (h *Handler) institutionProgress(c *gin.Context) {
 	}
 	f.Offset, f.Limit = offset, limit
 	items, total, err := h.svc.InstitutionProgress(c.Request.Context(), principal(c), id, f)
-	respond(c, http.StatusOK, accounts.ListResponse[MemberProgress]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[MemberProgress]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 // --- live sessions ---------------------------------------------------------------
@@ -747,7 +739,7 @@ func (h *Handler) listSessions(c *gin.Context) {
 		return
 	}
 	items, err := h.svc.ListSessions(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, gin.H{"items": items}, err)
+	httpapi.Respond(c, http.StatusOK, gin.H{"items": items}, err)
 }
 
 func (h *Handler) createSession(c *gin.Context) {
@@ -761,7 +753,7 @@ func (h *Handler) createSession(c *gin.Context) {
 	}
 	v, err := h.svc.CreateSession(c.Request.Context(), principal(c), id, SessionFields{Kind: req.Kind, Title: req.Title, Place: req.Place,
 		Link: req.Link, StartsAt: req.StartsAt, DurationMinutes: req.DurationMinutes, Capacity: req.Capacity, TrainerID: req.TrainerID})
-	respond(c, http.StatusCreated, v, err)
+	httpapi.Respond(c, http.StatusCreated, v, err)
 }
 
 func (h *Handler) getSession(c *gin.Context) {
@@ -770,7 +762,7 @@ func (h *Handler) getSession(c *gin.Context) {
 		return
 	}
 	v, err := h.svc.GetSession(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, v, err)
+	httpapi.Respond(c, http.StatusOK, v, err)
 }
 
 type patchSessionRequest struct {
@@ -796,7 +788,7 @@ func (h *Handler) patchSession(c *gin.Context) {
 	}
 	v, err := h.svc.UpdateSession(c.Request.Context(), principal(c), id, SessionPatch{Version: req.Version, Kind: req.Kind, Title: req.Title,
 		Place: req.Place, Link: req.Link, StartsAt: req.StartsAt, DurationMinutes: req.DurationMinutes, Capacity: req.Capacity, TrainerID: req.TrainerID})
-	respond(c, http.StatusOK, v, err)
+	httpapi.Respond(c, http.StatusOK, v, err)
 }
 
 func (h *Handler) cancelSession(c *gin.Context) {
@@ -825,7 +817,7 @@ func (h *Handler) registerForSession(c *gin.Context) {
 		return
 	}
 	rep, err := h.svc.RegisterForSession(c.Request.Context(), principal(c), id, req.UserIDs)
-	respond(c, http.StatusOK, rep, err)
+	httpapi.Respond(c, http.StatusOK, rep, err)
 }
 
 func (h *Handler) unregister(c *gin.Context) {
@@ -860,7 +852,7 @@ func (h *Handler) getRegister(c *gin.Context) {
 		return
 	}
 	r, err := h.svc.GetRegister(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, r, err)
+	httpapi.Respond(c, http.StatusOK, r, err)
 }
 
 type attendanceRequest struct {
@@ -888,7 +880,7 @@ func (h *Handler) recordAttendance(c *gin.Context) {
 		entries[i] = AttendanceEntry{UserID: e.UserID, Status: e.Status, Minutes: e.Minutes, Reason: e.Reason}
 	}
 	r, err := h.svc.RecordAttendance(c.Request.Context(), principal(c), id, entries)
-	respond(c, http.StatusOK, r, err)
+	httpapi.Respond(c, http.StatusOK, r, err)
 }
 
 func (h *Handler) closeRegister(c *gin.Context) {
@@ -897,5 +889,5 @@ func (h *Handler) closeRegister(c *gin.Context) {
 		return
 	}
 	r, err := h.svc.CloseRegister(c.Request.Context(), principal(c), id)
-	respond(c, http.StatusOK, r, err)
+	httpapi.Respond(c, http.StatusOK, r, err)
 }

@@ -53,23 +53,13 @@ var (
 	errVersionConflict    = apperr.Conflict("version_conflict", "Someone else changed this since you loaded it; reload and apply your change again.")
 )
 
-func wrapInternal(err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := apperr.As(err); ok {
-		return err
-	}
-	return apperr.Internal(err)
-}
-
 func invalid(fields ...apperr.FieldError) error {
 	return apperr.Invalid("validation_failed", "Some fields are missing or invalid.", fields...)
 }
 
 // tx runs fn in a transaction and maps what escapes it to a coded error.
 func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return wrapInternal(s.db.WithContext(ctx).Transaction(fn))
+	return apperr.Wrap(s.db.WithContext(ctx).Transaction(fn))
 }
 
 // CourseRef is what other packages need to know about a course for a

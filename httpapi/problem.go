@@ -91,3 +91,12 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// Respond writes body as JSON with status, or err as a problem.
+func Respond(c *gin.Context, status int, body any, err error) {
+	if err != nil {
+		Error(c, err)
+		return
+	}
+	c.JSON(status, body)
+}

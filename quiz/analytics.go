@@ -77,7 +77,7 @@ func (s *Service) analyticsScope(ctx context.Context, p *accounts.Principal, cou
 		if apperr.IsKind(err, apperr.KindNotFound) {
 			return nil, notFound
 		}
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if ref.Edit {
 		return nil, nil

@@ -107,7 +107,7 @@ func (s *Service) finish(ctx context.Context, id int64) (bool, error) {
 		}).Error
 	})
 	if err != nil {
-		return false, wrapInternal(err)
+		return false, apperr.Wrap(err)
 	}
 	if graded {
 		s.recordResult(ctx, a.QuizID, a.UserID, a.CourseID)

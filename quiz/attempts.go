@@ -85,7 +85,7 @@ func (d *questionDef) grade(cat *Catalogue, lang string, r Response) (Mark, erro
 func responseError(err error, t QuestionType, r Response) error {
 	var re *ResponseError
 	if !errors.As(err, &re) {
-		return wrapInternal(err)
+		return apperr.Wrap(err)
 	}
 	field := map[QuestionType]string{TypeCaseAssessment: "positive_dimensions", TypeOrdering: "order", TypeMatching: "pairs"}[t]
 	if field == "" {
@@ -123,7 +123,7 @@ func (s *Service) StartAttempt(ctx context.Context, p *accounts.Principal, quizI
 		if apperr.IsKind(err, apperr.KindNotFound) {
 			return nil, false, errQuizNotFound
 		}
-		return nil, false, wrapInternal(err)
+		return nil, false, apperr.Wrap(err)
 	}
 	if row.PublicationID == nil {
 		if ref.Edit {
@@ -134,7 +134,7 @@ func (s *Service) StartAttempt(ctx context.Context, p *accounts.Principal, quizI
 	if !ref.Edit {
 		enrolled, err := s.courses.Enrolled(ctx, p.UserID, row.CourseID)
 		if err != nil {
-			return nil, false, wrapInternal(err)
+			return nil, false, apperr.Wrap(err)
 		}
 		if !enrolled {
 			return nil, false, apperr.Forbidden("not_enrolled", "Enrol in the course to take its quizzes.")
@@ -158,7 +158,7 @@ func (s *Service) StartAttempt(ctx context.Context, p *accounts.Principal, quizI
 		break
 	}
 	if err != nil {
-		return nil, false, wrapInternal(err)
+		return nil, false, apperr.Wrap(err)
 	}
 	v, err := s.attemptView(ctx, p, id, ref.Edit)
 	return v, started, err
@@ -401,7 +401,7 @@ func (s *Service) SaveAnswer(ctx context.Context, p *accounts.Principal, attempt
 		return tx.Model(&attemptQuestionRow{}).Where("id = ?", aq.ID).Updates(updates).Error
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if refused != nil {
 		// Submitted meanwhile, or the deadline passed: then submit it now.
@@ -455,7 +455,7 @@ func (s *Service) GetAttempt(ctx context.Context, p *accounts.Principal, id int6
 		ref, err := s.courses.CourseAccess(ctx, p, a.CourseID)
 		if err != nil || !ref.Edit {
 			if err != nil && !apperr.IsKind(err, apperr.KindNotFound) {
-				return nil, wrapInternal(err)
+				return nil, apperr.Wrap(err)
 			}
 			return nil, errAttemptNotFound
 		}

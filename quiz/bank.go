@@ -27,7 +27,7 @@ func (s *Service) CreateCategory(ctx context.Context, p *accounts.Principal, cou
 	}
 	row, created, err := s.ensureCategory(ctx, s.db.WithContext(ctx), courseID, name)
 	if err != nil {
-		return nil, false, wrapInternal(err)
+		return nil, false, apperr.Wrap(err)
 	}
 	return &Category{ID: row.ID, CourseID: row.CourseID, Name: row.Name}, created, nil
 }
@@ -136,7 +136,7 @@ func (s *Service) CreateQuestion(ctx context.Context, p *accounts.Principal, in 
 		return err
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.loadQuestion(ctx, id)
 }
@@ -190,7 +190,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, p *accounts.Principal, id 
 		return s.newVersion(tx, p, row.ID, expectVersion, in, def)
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.loadQuestion(ctx, id)
 }

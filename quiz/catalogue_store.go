@@ -65,7 +65,7 @@ func parseCatalogueSource(format string, source []byte) (*Catalogue, error) {
 func catalogueProblem(err error) error {
 	var ce *CatalogueError
 	if !errors.As(err, &ce) {
-		return wrapInternal(err)
+		return apperr.Wrap(err)
 	}
 	fields := make([]apperr.FieldError, len(ce.Problems))
 	for i, p := range ce.Problems {
@@ -123,7 +123,7 @@ func (s *Service) Catalogue(ctx context.Context, version int) (*Catalogue, int, 
 				return nil, 0, apperr.Internal(errors.New("quiz: no catalogue in the database and no default"))
 			}
 			if v, err = s.EnsureCatalogue(ctx, s.opts.DefaultCatalogue); err != nil {
-				return nil, 0, wrapInternal(err)
+				return nil, 0, apperr.Wrap(err)
 			}
 		}
 		version = v
@@ -216,7 +216,7 @@ func (s *Service) UpdateCatalogue(ctx context.Context, p *accounts.Principal, fo
 		break
 	}
 	if err != nil {
-		return 0, wrapInternal(err)
+		return 0, apperr.Wrap(err)
 	}
 	s.catalogues.Store(version, cat)
 	return version, nil
@@ -256,5 +256,5 @@ func assessError(err error, field string, codes []string) error {
 		return apperr.Unprocessable("unknown_list", "No such indicator list.",
 			apperr.Field("list", "not_allowed", fmt.Sprintf("%q is not a list of the catalogue", badList.List)))
 	}
-	return wrapInternal(err)
+	return apperr.Wrap(err)
 }

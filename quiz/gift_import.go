@@ -148,7 +148,7 @@ func (s *Service) ImportGIFT(ctx context.Context, p *accounts.Principal, in GIFT
 		return nil
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return report, nil
 }

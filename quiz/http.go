@@ -69,14 +69,6 @@ func (h *Handler) Register(rg *gin.RouterGroup) {
 	rg.POST("/attempts/:id/submit", signedIn, h.submitAttempt)
 }
 
-func respond(c *gin.Context, status int, body any, err error) {
-	if err != nil {
-		httpapi.Error(c, err)
-		return
-	}
-	c.JSON(status, body)
-}
-
 // queryID reads a required positive id from the query string.
 func queryID(c *gin.Context, name string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Query(name), 10, 64)
@@ -248,7 +240,7 @@ func (h *Handler) giftImport(c *gin.Context) {
 	if preview {
 		status = http.StatusOK
 	}
-	respond(c, status, rep, err)
+	httpapi.Respond(c, status, rep, err)
 }
 
 //go:embed openapi.yaml

@@ -18,7 +18,7 @@ func (h *Handler) listCategories(c *gin.Context) {
 		return
 	}
 	cats, err := h.svc.ListCategories(c.Request.Context(), accounts.FromGin(c), courseID)
-	respond(c, http.StatusOK, accounts.ListResponse[Category]{Items: cats, Total: int64(len(cats)), Limit: len(cats)}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[Category]{Items: cats, Total: int64(len(cats)), Limit: len(cats)}, err)
 }
 
 type categoryRequest struct {
@@ -36,7 +36,7 @@ func (h *Handler) createCategory(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	respond(c, status, cat, err)
+	httpapi.Respond(c, status, cat, err)
 }
 
 type scenarioRequest struct {
@@ -67,7 +67,7 @@ func (h *Handler) listScenarios(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListScenarios(c.Request.Context(), accounts.FromGin(c), courseID, offset, limit)
-	respond(c, http.StatusOK, accounts.ListResponse[Scenario]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[Scenario]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) createScenario(c *gin.Context) {
@@ -80,7 +80,7 @@ func (h *Handler) createScenario(c *gin.Context) {
 		return
 	}
 	sc, err := h.svc.CreateScenario(c.Request.Context(), accounts.FromGin(c), req.input())
-	respond(c, http.StatusCreated, sc, err)
+	httpapi.Respond(c, http.StatusCreated, sc, err)
 }
 
 func (h *Handler) getScenario(c *gin.Context) {
@@ -89,7 +89,7 @@ func (h *Handler) getScenario(c *gin.Context) {
 		return
 	}
 	sc, err := h.svc.GetScenario(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, sc, err)
+	httpapi.Respond(c, http.StatusOK, sc, err)
 }
 
 func (h *Handler) updateScenario(c *gin.Context) {
@@ -106,7 +106,7 @@ func (h *Handler) updateScenario(c *gin.Context) {
 		return
 	}
 	sc, err := h.svc.UpdateScenario(c.Request.Context(), accounts.FromGin(c), id, req.Version, req.input())
-	respond(c, http.StatusOK, sc, err)
+	httpapi.Respond(c, http.StatusOK, sc, err)
 }
 
 // --- questions ----------------------------------------------------------------------------
@@ -139,7 +139,7 @@ func (h *Handler) listQuestions(c *gin.Context) {
 	}
 	f := QuestionFilter{CourseID: courseID, CategoryID: int64(category), Tag: c.Query("tag"), Type: QuestionType(c.Query("type")), Offset: offset, Limit: limit}
 	items, total, err := h.svc.ListQuestions(c.Request.Context(), accounts.FromGin(c), f)
-	respond(c, http.StatusOK, accounts.ListResponse[Question]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[Question]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) createQuestion(c *gin.Context) {
@@ -152,7 +152,7 @@ func (h *Handler) createQuestion(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.CreateQuestion(c.Request.Context(), accounts.FromGin(c), req.input())
-	respond(c, http.StatusCreated, q, err)
+	httpapi.Respond(c, http.StatusCreated, q, err)
 }
 
 func (h *Handler) getQuestion(c *gin.Context) {
@@ -165,7 +165,7 @@ func (h *Handler) getQuestion(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.GetQuestion(c.Request.Context(), accounts.FromGin(c), id, version)
-	respond(c, http.StatusOK, q, err)
+	httpapi.Respond(c, http.StatusOK, q, err)
 }
 
 func (h *Handler) updateQuestion(c *gin.Context) {
@@ -182,5 +182,5 @@ func (h *Handler) updateQuestion(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.UpdateQuestion(c.Request.Context(), accounts.FromGin(c), id, req.Version, req.input())
-	respond(c, http.StatusOK, q, err)
+	httpapi.Respond(c, http.StatusOK, q, err)
 }

@@ -26,7 +26,7 @@ func (h *Handler) listQuizzes(c *gin.Context) {
 		return
 	}
 	items, err := h.svc.ListQuizzes(c.Request.Context(), accounts.FromGin(c), courseID)
-	respond(c, http.StatusOK, accounts.ListResponse[QuizView]{Items: items, Total: int64(len(items)), Limit: len(items)}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[QuizView]{Items: items, Total: int64(len(items)), Limit: len(items)}, err)
 }
 
 func (h *Handler) createQuiz(c *gin.Context) {
@@ -39,7 +39,7 @@ func (h *Handler) createQuiz(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.CreateQuiz(c.Request.Context(), accounts.FromGin(c), QuizInput{ModuleID: req.ModuleID, Settings: req.Settings, Slots: req.Slots})
-	respond(c, http.StatusCreated, q, err)
+	httpapi.Respond(c, http.StatusCreated, q, err)
 }
 
 func (h *Handler) getQuiz(c *gin.Context) {
@@ -48,7 +48,7 @@ func (h *Handler) getQuiz(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.GetQuiz(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, q, err)
+	httpapi.Respond(c, http.StatusOK, q, err)
 }
 
 func (h *Handler) updateQuiz(c *gin.Context) {
@@ -65,7 +65,7 @@ func (h *Handler) updateQuiz(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.UpdateQuiz(c.Request.Context(), accounts.FromGin(c), id, req.Version, QuizInput{ModuleID: req.ModuleID, Settings: req.Settings, Slots: req.Slots})
-	respond(c, http.StatusOK, q, err)
+	httpapi.Respond(c, http.StatusOK, q, err)
 }
 
 func (h *Handler) publishQuiz(c *gin.Context) {
@@ -74,7 +74,7 @@ func (h *Handler) publishQuiz(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.PublishQuiz(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, q, err)
+	httpapi.Respond(c, http.StatusOK, q, err)
 }
 
 // --- attempts -------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ func (h *Handler) startAttempt(c *gin.Context) {
 	if started {
 		status = http.StatusCreated
 	}
-	respond(c, status, a, err)
+	httpapi.Respond(c, status, a, err)
 }
 
 func (h *Handler) listAttempts(c *gin.Context) {
@@ -109,7 +109,7 @@ func (h *Handler) listAttempts(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListAttempts(c.Request.Context(), accounts.FromGin(c), id, all, offset, limit)
-	respond(c, http.StatusOK, accounts.ListResponse[AttemptSummary]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[AttemptSummary]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) getAttempt(c *gin.Context) {
@@ -118,7 +118,7 @@ func (h *Handler) getAttempt(c *gin.Context) {
 		return
 	}
 	a, err := h.svc.GetAttempt(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, a, err)
+	httpapi.Respond(c, http.StatusOK, a, err)
 }
 
 func (h *Handler) saveAnswer(c *gin.Context) {
@@ -135,7 +135,7 @@ func (h *Handler) saveAnswer(c *gin.Context) {
 		return
 	}
 	q, err := h.svc.SaveAnswer(c.Request.Context(), accounts.FromGin(c), id, int(min(pos, 1<<20)), req)
-	respond(c, http.StatusOK, q, err)
+	httpapi.Respond(c, http.StatusOK, q, err)
 }
 
 func (h *Handler) submitAttempt(c *gin.Context) {
@@ -147,7 +147,7 @@ func (h *Handler) submitAttempt(c *gin.Context) {
 		return
 	}
 	a, err := h.svc.SubmitAttempt(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, a, err)
+	httpapi.Respond(c, http.StatusOK, a, err)
 }
 
 // emptyBody accepts no body or an empty JSON object: starting and submitting take no input, and
@@ -168,7 +168,7 @@ func (h *Handler) quizAnalytics(c *gin.Context) {
 		return
 	}
 	a, err := h.svc.QuizAnalytics(c.Request.Context(), accounts.FromGin(c), id)
-	respond(c, http.StatusOK, a, err)
+	httpapi.Respond(c, http.StatusOK, a, err)
 }
 
 func (h *Handler) courseAnalytics(c *gin.Context) {
@@ -177,7 +177,7 @@ func (h *Handler) courseAnalytics(c *gin.Context) {
 		return
 	}
 	a, err := h.svc.CourseAnalytics(c.Request.Context(), accounts.FromGin(c), courseID)
-	respond(c, http.StatusOK, a, err)
+	httpapi.Respond(c, http.StatusOK, a, err)
 }
 
 func (h *Handler) quizAnalyticsExport(c *gin.Context) {

@@ -49,7 +49,7 @@ func (s *Service) GetQuiz(ctx context.Context, p *accounts.Principal, id int64) 
 		if apperr.IsKind(err, apperr.KindNotFound) {
 			return nil, errQuizNotFound
 		}
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if row.PublicationID == nil && !ref.Edit {
 		return nil, errQuizNotFound
@@ -132,7 +132,7 @@ func (s *Service) standing(ctx context.Context, p *accounts.Principal, row quizR
 		if !ref.Edit {
 			enrolled, err := s.courses.Enrolled(ctx, p.UserID, row.CourseID)
 			if err != nil {
-				return nil, wrapInternal(err)
+				return nil, apperr.Wrap(err)
 			}
 			if !enrolled {
 				me.CanStart, me.Reason = false, "not_enrolled"
@@ -210,7 +210,7 @@ func (s *Service) ListAttempts(ctx context.Context, p *accounts.Principal, quizI
 	ref, err := s.courses.CourseAccess(ctx, p, row.CourseID)
 	if err != nil || (row.PublicationID == nil && !ref.Edit) {
 		if err != nil && !apperr.IsKind(err, apperr.KindNotFound) {
-			return nil, 0, wrapInternal(err)
+			return nil, 0, apperr.Wrap(err)
 		}
 		return nil, 0, errQuizNotFound
 	}

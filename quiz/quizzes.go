@@ -309,7 +309,7 @@ func (s *Service) CreateQuiz(ctx context.Context, p *accounts.Principal, in Quiz
 		if apperr.IsKind(err, apperr.KindNotFound) {
 			return nil, unprocessable(apperr.Field("module_id", "not_found", "no such module"))
 		}
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	if _, err := s.editableCourse(ctx, p, courseID); err != nil {
 		return nil, unprocessable(apperr.Field("module_id", "not_found", "no such module"))
@@ -331,7 +331,7 @@ func (s *Service) CreateQuiz(ctx context.Context, p *accounts.Principal, in Quiz
 		return tx.Create(&row).Error
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	q := quizView(row, nil, true)
 	return &q, nil
@@ -376,7 +376,7 @@ func (s *Service) UpdateQuiz(ctx context.Context, p *accounts.Principal, id int6
 		return nil
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.GetQuiz(ctx, p, id)
 }
@@ -456,7 +456,7 @@ func (s *Service) PublishQuiz(ctx context.Context, p *accounts.Principal, id int
 		return tx.Model(&quizRow{}).Where("id = ?", id).UpdateColumn("publication_id", pub.ID).Error
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return s.GetQuiz(ctx, p, id)
 }

@@ -309,7 +309,7 @@ func (s *Service) UpdateScenario(ctx context.Context, p *accounts.Principal, id 
 		return s.refreshScenarioQuestions(ctx, tx, p, cat, &out)
 	})
 	if err != nil {
-		return nil, wrapInternal(err)
+		return nil, apperr.Wrap(err)
 	}
 	return &out, nil
 }

@@ -94,17 +94,6 @@ func (s *Service) clock() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
 }
 
-// wrapInternal passes coded errors through and hides anything else behind a 500.
-func wrapInternal(err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := apperr.As(err); ok {
-		return err
-	}
-	return apperr.Internal(err)
-}
-
 func invalid(fields ...apperr.FieldError) error {
 	return apperr.Invalid("validation_failed", "Some fields are missing or invalid.", fields...)
 }
@@ -172,5 +161,5 @@ func courseErr(err error) error {
 	if apperr.IsKind(err, apperr.KindNotFound) {
 		return errCourseNotFound
 	}
-	return wrapInternal(err)
+	return apperr.Wrap(err)
 }
