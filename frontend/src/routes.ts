@@ -1,7 +1,11 @@
 import type { Route } from './lib/router';
+import { learnRoutes } from './pages/learn/routes';
+import { quizRoutes } from './pages/quiz/routes';
+import { authorRoutes } from './pages/author/routes';
+import { opsRoutes } from './pages/ops/routes';
+import { manageRoutes } from './pages/manage/routes';
 
-// The app's pages, in match order. Each is loaded on demand as its own chunk. Learning pages
-// (catalogue, courses, quizzes, certificates) and /verify will join them as their APIs land.
+// The app's pages, in match order. Each is loaded on demand as its own chunk.
 export const routes: readonly Route[] = [
   { path: '/', load: () => import('./pages/Home.svelte'), title: 'home.title' },
   { path: '/sign-in', load: () => import('./pages/SignIn.svelte'), title: 'signIn.title', access: 'guest' },
@@ -19,6 +23,13 @@ export const routes: readonly Route[] = [
   { path: '/admin/users', load: () => import('./pages/admin/Users.svelte'), title: 'adminUsers.title', access: 'user', roles: ['admin'] },
   { path: '/admin/users/:id', load: () => import('./pages/admin/User.svelte'), title: 'adminUser.title', access: 'user', roles: ['admin'] },
   { path: '/admin/audit', load: () => import('./pages/admin/Audit.svelte'), title: 'audit.title', access: 'user', roles: ['admin'] },
+
+  // Each area keeps its own table (pages/<area>/routes.ts).
+  ...learnRoutes,
+  ...quizRoutes,
+  ...authorRoutes,
+  ...opsRoutes,
+  ...manageRoutes,
 
   { path: '*', load: () => import('./pages/NotFound.svelte'), title: 'notFound.title' },
 ];

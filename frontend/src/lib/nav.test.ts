@@ -20,31 +20,39 @@ describe('mainNav', () => {
     expect(hrefs(undefined)).toEqual(['/', '/sign-in', '/sign-up']);
   });
 
-  it('offers learners and trainers their home and profile', () => {
-    expect(hrefs(user([]))).toEqual(['/', '/profile']);
-    expect(hrefs(user([], inst))).toEqual(['/', '/profile']);
-    expect(hrefs(user(['trainer']))).toEqual(['/', '/profile']);
+  it('offers learners their learning, and trainers their authoring too', () => {
+    expect(hrefs(user([]))).toEqual(['/', '/courses', '/my/certificates', '/profile']);
+    expect(hrefs(user([], inst))).toEqual(['/', '/courses', '/my/certificates', '/profile']);
+    expect(hrefs(user(['trainer']))).toEqual(['/', '/courses', '/my/certificates', '/author/courses', '/profile']);
   });
 
   it('offers a manager their own institution', () => {
-    expect(hrefs(user(['manager'], inst))).toEqual(['/', '/institutions/4/members', '/profile']);
+    expect(hrefs(user(['manager'], inst))).toEqual(['/', '/courses', '/my/certificates', '/institutions/4/members', '/profile']);
     // A manager without an institution has nothing to manage.
-    expect(hrefs(user(['manager']))).toEqual(['/', '/profile']);
+    expect(hrefs(user(['manager']))).toEqual(['/', '/courses', '/my/certificates', '/profile']);
   });
 
   it('offers admins the administration', () => {
-    expect(hrefs(user(['admin']))).toEqual(['/', '/admin/institutions', '/profile']);
-    expect(hrefs(user(['manager', 'admin'], inst))).toEqual(['/', '/institutions/4/members', '/admin/institutions', '/profile']);
+    expect(hrefs(user(['admin']))).toEqual(['/', '/courses', '/my/certificates', '/author/courses', '/admin/institutions', '/profile']);
+    expect(hrefs(user(['manager', 'admin'], inst))).toEqual(['/', '/courses', '/my/certificates', '/author/courses', '/institutions/4/members', '/admin/institutions', '/profile']);
   });
 
   it('section tabs', () => {
-    expect(institutionNav(4).map((i) => i.href)).toEqual(['/institutions/4/members', '/institutions/4/invitations', '/institutions/4/import']);
-    expect(adminNav().map((i) => i.href)).toEqual(['/admin/institutions', '/admin/users', '/admin/audit']);
+    expect(institutionNav(4).map((i) => i.href)).toEqual([
+      '/institutions/4/members',
+      '/institutions/4/invitations',
+      '/institutions/4/import',
+      '/institutions/4/progress',
+      '/institutions/4/assign',
+      '/institutions/4/certificates',
+      '/institutions/4/attendance',
+    ]);
+    expect(adminNav().map((i) => i.href)).toEqual(['/admin/institutions', '/admin/users', '/admin/indicators', '/admin/audit']);
   });
 });
 
 describe('isCurrent', () => {
-  const [, institution, admin] = mainNav(user(['manager', 'admin'], inst));
+  const [, , , , institution, admin] = mainNav(user(['manager', 'admin'], inst));
   it.each([
     ['/', mainNav(null)[0]!, true],
     ['/profile', mainNav(null)[0]!, false],

@@ -13,10 +13,7 @@ export interface NavItem {
   section?: string;
 }
 
-/**
- * The main navigation for me. Learning (catalogue, my courses, certificates) will come in
- * between home and the institution's pages; trainers' authoring after it.
- */
+/** The main navigation for me: learning first, then authoring, the institution, administration. */
 export function mainNav(me: Me | null | undefined): NavItem[] {
   if (!me) {
     return [
@@ -25,7 +22,12 @@ export function mainNav(me: Me | null | undefined): NavItem[] {
       { href: '/sign-up', label: 'nav.signUp' },
     ];
   }
-  const items: NavItem[] = [{ href: '/', label: 'nav.dashboard' }];
+  const items: NavItem[] = [
+    { href: '/', label: 'nav.dashboard' },
+    { href: '/courses', label: 'nav.catalogue', section: '/courses/' },
+    { href: '/my/certificates', label: 'nav.certificates' },
+  ];
+  if (hasRole(me, 'trainer') || hasRole(me, 'admin')) items.push({ href: '/author/courses', label: 'nav.authoring', section: '/author/' });
   const inst = managedInstitution(me);
   if (inst) items.push({ href: institutionPath(inst.id, 'members'), label: 'nav.institution', section: `/institutions/${inst.id}/` });
   if (hasRole(me, 'admin')) items.push({ href: '/admin/institutions', label: 'nav.admin', section: '/admin/' });
@@ -33,7 +35,7 @@ export function mainNav(me: Me | null | undefined): NavItem[] {
   return items;
 }
 
-export type InstitutionTab = 'members' | 'invitations' | 'import';
+export type InstitutionTab = 'members' | 'invitations' | 'import' | 'progress' | 'assign' | 'certificates' | 'attendance';
 
 export function institutionPath(id: number, tab: InstitutionTab): string {
   return `/institutions/${id}/${tab}`;
@@ -45,6 +47,10 @@ export function institutionNav(id: number): NavItem[] {
     { href: institutionPath(id, 'members'), label: 'nav.members' },
     { href: institutionPath(id, 'invitations'), label: 'nav.invitations' },
     { href: institutionPath(id, 'import'), label: 'nav.import' },
+    { href: institutionPath(id, 'progress'), label: 'nav.progress' },
+    { href: institutionPath(id, 'assign'), label: 'nav.assign' },
+    { href: institutionPath(id, 'certificates'), label: 'nav.institutionCertificates' },
+    { href: institutionPath(id, 'attendance'), label: 'nav.attendance' },
   ];
 }
 
@@ -53,6 +59,7 @@ export function adminNav(): NavItem[] {
   return [
     { href: '/admin/institutions', label: 'nav.institutions', section: '/admin/institutions/' },
     { href: '/admin/users', label: 'nav.users', section: '/admin/users/' },
+    { href: '/admin/indicators', label: 'nav.indicators', section: '/admin/indicators/' },
     { href: '/admin/audit', label: 'nav.audit' },
   ];
 }

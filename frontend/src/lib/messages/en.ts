@@ -1,4 +1,9 @@
 import type { Message, MessageKey } from '../i18n';
+import { learnEn } from './learn.en';
+import { quizEn } from './quiz.en';
+import { authorEn } from './author.en';
+import { opsEn } from './ops.en';
+import { manageEn } from './manage.en';
 
 export const en: Record<MessageKey, Message> = {
   'app.name': 'Prepoznaj',
@@ -6,6 +11,14 @@ export const en: Record<MessageKey, Message> = {
   'app.audience':
     'For police officers, judges and prosecutors, teachers, doctors and nurses, labour inspectors and social workers.',
   'app.footer': 'Prepoznaj helps professionals recognise victims of human trafficking in time.',
+  'nav.catalogue': 'Courses',
+  'nav.certificates': 'My certificates',
+  'nav.authoring': 'Authoring',
+  'nav.progress': 'Progress',
+  'nav.assign': 'Assign courses',
+  'nav.institutionCertificates': 'Certificates',
+  'nav.attendance': 'Attendance',
+  'nav.indicators': 'Indicators',
   'nav.skip': 'Skip to content',
   'nav.main': 'Main menu',
   'nav.home': 'Home',
@@ -400,4 +413,9 @@ export const en: Record<MessageKey, Message> = {
   'field.institution_id.not_found': 'There is no such institution.',
   'field.since.invalid': 'Enter a valid date.',
   'field.until.invalid': 'Enter a valid date.',
+  ...learnEn,
+  ...quizEn,
+  ...authorEn,
+  ...opsEn,
+  ...manageEn,
 };

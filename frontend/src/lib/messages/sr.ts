@@ -1,4 +1,9 @@
 import type { Message } from '../i18n';
+import { learnSr } from './learn.sr';
+import { quizSr } from './quiz.sr';
+import { authorSr } from './author.sr';
+import { opsSr } from './ops.sr';
+import { manageSr } from './manage.sr';
 
 // Serbian UI strings, written in Cyrillic only: the Latin script is derived by transliteration.
 // This catalogue defines the keys; every other language must have exactly the same ones.
@@ -8,6 +13,14 @@ export const sr = {
   'app.audience':
     'За полицију, судије и тужиоце, наставнике, лекаре и медицинске сестре, инспекторе рада и социјалне раднике.',
   'app.footer': 'Препознај помаже да се жртве трговине људима препознају на време.',
+  'nav.catalogue': 'Обуке',
+  'nav.certificates': 'Моји сертификати',
+  'nav.authoring': 'Моје обуке (аутор)',
+  'nav.progress': 'Напредак',
+  'nav.assign': 'Додела обука',
+  'nav.institutionCertificates': 'Сертификати',
+  'nav.attendance': 'Присуство',
+  'nav.indicators': 'Индикатори',
   'nav.skip': 'Пређи на садржај',
   'nav.main': 'Главни мени',
   'nav.home': 'Почетна',
@@ -404,4 +417,9 @@ export const sr = {
   'field.institution_id.not_found': 'Установа не постоји.',
   'field.since.invalid': 'Унесите исправан датум.',
   'field.until.invalid': 'Унесите исправан датум.',
+  ...learnSr,
+  ...quizSr,
+  ...authorSr,
+  ...opsSr,
+  ...manageSr,
 } as const satisfies Record<string, Message>;

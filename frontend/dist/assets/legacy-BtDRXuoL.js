@@ -1,0 +1,1 @@
+import{it as e}from"./i18n-CUBsbf7j.js";e();
