@@ -202,6 +202,7 @@ func (s *Service) RemoveMember(ctx context.Context, p *Principal, instID, userID
 	if !p.ManagesInstitution(instID) {
 		return errInstitutionNotFound
 	}
+	defer s.forgetUser(userID)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&user{}).Where("id = ? AND institution_id = ?", userID, instID).
 			Updates(map[string]any{"institution_id": nil, "is_manager": false, "updated_at": s.now()})

@@ -229,6 +229,7 @@ func (s *Service) redeemInvitation(ctx context.Context, tx *gorm.DB, u *user, co
 
 // AcceptInvitation joins the signed-in user to the code's institution.
 func (s *Service) AcceptInvitation(ctx context.Context, p *Principal, code string) (*Me, error) {
+	defer s.forgetUser(p.UserID)
 	if !s.Limiter.Allow("invite:"+metaFrom(ctx).ClientIP, 20, 10) || !s.Limiter.Allow("invite-user:"+idString(p.UserID), 10, 5) {
 		return nil, apperr.TooMany("too_many_attempts", "Too many attempts; try again in a minute.", time.Minute)
 	}

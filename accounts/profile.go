@@ -84,6 +84,7 @@ func (s *Service) UpdateMe(ctx context.Context, p *Principal, patch ProfilePatch
 		if err := s.db.WithContext(ctx).Model(&user{}).Where("id = ?", p.UserID).Updates(updates).Error; err != nil {
 			return nil, apperr.Internal(err)
 		}
+		s.forgetUser(p.UserID)
 	}
 	var u user
 	if err := s.db.WithContext(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {

@@ -95,6 +95,7 @@ type RolesInput struct {
 // SetRoles is for admins. Removing their own admin role is refused so an
 // installation cannot lose its last way in by accident.
 func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, in RolesInput) (*UserView, error) {
+	defer s.forgetUser(id)
 	if id == p.UserID && !in.Admin {
 		return nil, apperr.Conflict("cannot_demote_self", "You cannot remove your own admin role.")
 	}
@@ -143,6 +144,7 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, in Roles
 // SetDisabled disables or re-enables an account. Disabling ends every session
 // at once.
 func (s *Service) SetDisabled(ctx context.Context, p *Principal, id int64, disabled bool) (*UserView, error) {
+	defer s.forgetUser(id) // after the commit: disabling holds from the next request
 	if id == p.UserID && disabled {
 		return nil, apperr.Conflict("cannot_disable_self", "You cannot disable your own account.")
 	}

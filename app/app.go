@@ -50,6 +50,8 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 	}
 	now := func() time.Time { return time.Now().UTC() }
 	acc := accounts.NewService(db.DB, secret, now)
+	// On Postgres the cache works only while RunBackground listens for other instances' changes.
+	acc.EnablePrincipalCache(db.Dialect == database.Postgres)
 
 	api := e.Group("/api/v1", acc.Authenticate)
 	spec.Register(api)
@@ -101,8 +103,12 @@ func buildSpec() (*httpapi.Spec, error) {
 
 // RunBackground does the platform's periodic work until ctx ends: overdue quiz attempts are
 // submitted even when nobody opens them, and quiz results courses missed are recorded again;
-// certificate export jobs whose server stopped are taken over.
+// certificate export jobs whose server stopped are taken over; on Postgres, the sign-in cache
+// hears of other instances' changes.
 func (a *App) RunBackground(ctx context.Context) {
+	if a.DB.Dialect == database.Postgres {
+		go a.Accounts.ListenForChanges(ctx, 5*time.Second)
+	}
 	go a.Certs.RunSweeper(ctx, time.Minute)
 	a.Quiz.RunSweeper(ctx, 30*time.Second)
 }

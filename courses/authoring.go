@@ -359,6 +359,7 @@ func (s *Service) Publish(ctx context.Context, p *accounts.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
+	s.catalogue.invalidate()
 	return s.GetDraft(ctx, p, id)
 }
 
@@ -379,6 +380,7 @@ func (s *Service) Archive(ctx context.Context, p *accounts.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
+	s.catalogue.invalidate()
 	return s.GetDraft(ctx, p, id)
 }
 

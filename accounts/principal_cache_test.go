@@ -1,0 +1,78 @@
+package accounts
+
+import "testing"
+
+func TestPrincipalCacheKeepsAndForgets(t *testing.T) {
+	var c principalCache
+	p := &Principal{UserID: 7, SessionID: "fam-a", Email: "a@b.test"}
+	c.put(c.gen.Load(), p)
+	if _, ok := c.get(7, "fam-a"); ok {
+		t.Fatal("a cache that is off must not answer")
+	}
+	c.on.Store(true)
+	c.put(c.gen.Load(), p)
+	got, ok := c.get(7, "fam-a")
+	if !ok || got.Email != "a@b.test" {
+		t.Fatalf("get = %v, %v", got, ok)
+	}
+	got.Email = "changed"
+	if again, _ := c.get(7, "fam-a"); again.Email != "a@b.test" {
+		t.Fatal("callers must get a copy")
+	}
+	if _, ok := c.get(7, "fam-b"); ok {
+		t.Fatal("another session of the same user is its own entry")
+	}
+
+	c.put(c.gen.Load(), &Principal{UserID: 7, SessionID: "fam-b"})
+	c.put(c.gen.Load(), &Principal{UserID: 8, SessionID: "fam-c"})
+	c.forgetLocal(0, "fam-a")
+	if _, ok := c.get(7, "fam-a"); ok {
+		t.Fatal("a revoked session is forgotten")
+	}
+	if _, ok := c.get(7, "fam-b"); !ok {
+		t.Fatal("only that session is forgotten")
+	}
+	c.forgetLocal(7, "")
+	if _, ok := c.get(7, "fam-b"); ok {
+		t.Fatal("a changed user is forgotten in every session")
+	}
+	if _, ok := c.get(8, "fam-c"); !ok {
+		t.Fatal("other users stay")
+	}
+}
+
+// A lookup that read the database before a change committed must not be stored after the
+// change was forgotten: otherwise the old state would outlive the change.
+func TestPrincipalCacheRefusesLookupsOverlappingAForget(t *testing.T) {
+	var c principalCache
+	c.on.Store(true)
+	gen := c.gen.Load() // the lookup starts
+	c.forgetLocal(9, "") // a change to user 9 commits meanwhile
+	c.put(gen, &Principal{UserID: 9, SessionID: "s"})
+	if _, ok := c.get(9, "s"); ok {
+		t.Fatal("a lookup older than a forget was stored")
+	}
+	c.put(c.gen.Load(), &Principal{UserID: 9, SessionID: "s"})
+	if _, ok := c.get(9, "s"); !ok {
+		t.Fatal("a fresh lookup is stored")
+	}
+}
+
+func TestPrincipalCacheNotices(t *testing.T) {
+	var c principalCache
+	c.on.Store(true)
+	for _, k := range []sessionKey{{1, "a"}, {1, "b"}, {2, "c"}, {3, "d"}} {
+		c.put(c.gen.Load(), &Principal{UserID: k.uid, SessionID: k.sid})
+	}
+	c.applyNotice("u:1")
+	c.applyNotice("s:c")
+	for k, want := range map[sessionKey]bool{{1, "a"}: false, {1, "b"}: false, {2, "c"}: false, {3, "d"}: true} {
+		if _, ok := c.get(k.uid, k.sid); ok != want {
+			t.Errorf("%v cached = %v, want %v", k, ok, want)
+		}
+	}
+	c.applyNotice("garbage")
+	if _, ok := c.get(3, "d"); ok {
+		t.Fatal("a notice that cannot be read empties the cache")
+	}
+}
