@@ -46,7 +46,7 @@ func TestPrincipalCacheKeepsAndForgets(t *testing.T) {
 func TestPrincipalCacheRefusesLookupsOverlappingAForget(t *testing.T) {
 	var c principalCache
 	c.on.Store(true)
-	gen := c.gen.Load() // the lookup starts
+	gen := c.gen.Load()  // the lookup starts
 	c.forgetLocal(9, "") // a change to user 9 commits meanwhile
 	c.put(gen, &Principal{UserID: 9, SessionID: "s"})
 	if _, ok := c.get(9, "s"); ok {
