@@ -18,6 +18,8 @@ bin=$(mktemp -d)/prepoznaj
 go build -o "$bin" ./cmd/prepoznaj
 work=$(mktemp -d)
 password="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+PREPOZNAJ_SECRET="bench-key-$(od -An -N24 -tx8 /dev/urandom | tr -d ' \n')"
+export PREPOZNAJ_SECRET
 server_pid=
 started_pg=
 cleanup() {
@@ -30,11 +32,15 @@ trap cleanup EXIT
 run_load() { # $1 label, $2 db
   local port
   port=$(pg_free_port)
-  PREPOZNAJ_SECRET=$(printf 'b%.0s' $(seq 1 48)) "$bin" serve --addr "127.0.0.1:$port" --db "$2" --demo --demo-password "$password" --log-format text >"$work/server-$1.log" 2>&1 &
+  # On PostgreSQL the content is seeded explicitly (SQLite seeds a new database on first start).
+  case "$2" in postgres*) "$bin" seed --db "$2" >&2 ;; esac
+  "$bin" serve --addr "127.0.0.1:$port" --db "$2" --demo --demo-password "$password" --log-format text >"$work/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  # The load tool creates the quiz scenarios' learners in the same database and mints their
+  # sessions with the same key (PREPOZNAJ_SECRET, exported above).
   go run ./bench/load --url "http://127.0.0.1:$port" --demo-password "$password" --database "$1" \
-    --duration "${BENCH_DURATION:-5s}" --out "$work/$1.json" >&2
+    --db "$2" --learners "${BENCH_LEARNERS:-3000}" --duration "${BENCH_DURATION:-5s}" --out "$work/$1.json" >&2
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 }
 
