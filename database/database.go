@@ -157,10 +157,28 @@ func newLogger(log *slog.Logger) logger.Interface {
 	if log == nil {
 		log = slog.Default()
 	}
-	return logger.NewSlogLogger(log, logger.Config{
+	return quietConflicts{logger.NewSlogLogger(log, logger.Config{
 		SlowThreshold:             500 * time.Millisecond,
 		IgnoreRecordNotFoundError: true,
 		ParameterizedQueries:      true, // never log bound values: they may be personal data
 		LogLevel:                  logger.Warn,
-	})
+	})}
+}
+
+// quietConflicts keeps expected outcomes out of the error log: a unique key
+// that is already taken is how the services detect a duplicate (a slug, a
+// second submit, a repeated certificate) and answer 409 or carry on, and a
+// cancelled request's query is the client's leaving. Slow queries are still
+// logged.
+type quietConflicts struct{ logger.Interface }
+
+func (q quietConflicts) LogMode(l logger.LogLevel) logger.Interface {
+	return quietConflicts{q.Interface.LogMode(l)}
+}
+
+func (q quietConflicts) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }
