@@ -188,6 +188,14 @@ tests['a learner joins with an invitation code, enrols and reads a course with t
   await card.getByText('Introductory').waitFor();
   await card.getByText('1 hour').waitFor();
   await card.getByRole('link', { name: course.title.en }).click();
+  await page.locator('main h1', { hasText: course.title.en }).waitFor();
+  // Back from the course returns to the same search (the filters are kept in the address).
+  await page.goBack();
+  await page.locator('main h1', { hasText: 'Courses' }).waitFor();
+  assert.equal(await page.getByLabel('Search titles and summaries').inputValue(), course.title.en);
+  await page.getByRole('status').filter({ hasText: 'Showing 1–1 of 1' }).waitFor();
+  await t.axe('catalogue');
+  await card.getByRole('link', { name: course.title.en }).click();
 
   // The course page: enrol, then register for the live session and withdraw again.
   await page.locator('main h1', { hasText: course.title.en }).waitFor();
@@ -205,8 +213,11 @@ tests['a learner joins with an invitation code, enrols and reads a course with t
   await t.axe('course page');
 
   // The next step leads to the first lesson.
+  const beat = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/lessons/${course.lessons[0]}/heartbeat`));
   await page.getByRole('link', { name: 'Continue with the next lesson' }).click();
   await page.locator('main h1', { hasText: 'Lesson 1' }).waitFor();
+  // Opening the lesson marks the start of reading time (credited by the beats that follow).
+  assert.deepEqual((await beat).postDataJSON(), { active: false });
   await page.getByText('Lesson text 1: what to look for.').waitFor();
   await page.getByRole('heading', { name: 'Sources' }).waitFor();
   await page.getByRole('button', { name: 'Mark as read' }).click();

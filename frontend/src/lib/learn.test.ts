@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createApiClient } from './api';
 import {
   canRegister,
+  catalogueFromSearch,
+  catalogueSearch,
   certificatePdfUrl,
   checkSymbol,
   completeLesson,
@@ -239,5 +241,31 @@ describe('helpers', () => {
     expect(canRegister({ ...s, registered_me: true }, now)).toBe(false);
     expect(canRegister({ ...s, cancelled_at: '2026-01-01T00:00:00Z' }, now)).toBe(false);
     expect(canRegister({ ...s, starts_at: '2025-12-31T10:00:00Z' }, now)).toBe(false);
+  });
+});
+
+describe('the catalogue address', () => {
+  it('starts from the learner’s profession', () => {
+    expect(catalogueFromSearch('', 'police')).toEqual({ q: '', profession: 'police', language: '', level: '', sort: 'title', offset: 0 });
+    expect(catalogueFromSearch('', 'other').profession).toBe('');
+  });
+
+  it('reads the filters, refusing values the API does not know', () => {
+    expect(catalogueFromSearch('?q=rad&profession=&language=en&level=advanced&sort=-hours&offset=12', 'police')).toEqual({
+      q: 'rad',
+      profession: '',
+      language: 'en',
+      level: 'advanced',
+      sort: '-hours',
+      offset: 12,
+    });
+    expect(catalogueFromSearch('?language=de&level=x&sort=drop&offset=-3', 'police')).toMatchObject({ language: '', level: '', sort: 'title', offset: 0 });
+  });
+
+  it('writes only what differs from the defaults, and reads back the same', () => {
+    expect(catalogueSearch({ profession: 'police', sort: 'title' }, 'police')).toBe('');
+    const s = catalogueSearch({ q: ' rad ', profession: '', language: 'sr', level: '', sort: 'newest', offset: 24 }, 'police');
+    expect(s).toBe('?q=rad&profession=&language=sr&sort=newest&offset=24');
+    expect(catalogueFromSearch(s, 'police')).toEqual({ q: 'rad', profession: '', language: 'sr', level: '', sort: 'newest', offset: 24 });
   });
 });

@@ -445,3 +445,36 @@ export async function verifyState(code: string, client: ApiClient = api): Promis
     return { kind: 'error', error: err };
   }
 }
+
+// --- the catalogue's filters in the address -----------------------------------------------------
+
+/**
+ * The catalogue's filters from the address's query (so that Back and shared links keep them).
+ * Without a profession parameter the learner's own profession applies; an empty one means all.
+ */
+export function catalogueFromSearch(search: string, ownProfession: string): Required<Pick<CatalogueQuery, 'q' | 'profession' | 'language' | 'level' | 'sort'>> & { offset: number } {
+  const p = new URLSearchParams(search);
+  const pick = <T extends string>(value: string | null, allowed: readonly T[]): T | '' => (allowed.includes(value as T) ? (value as T) : '');
+  const offset = Number(p.get('offset'));
+  return {
+    q: (p.get('q') ?? '').slice(0, 100),
+    profession: p.has('profession') ? (p.get('profession') ?? '') : defaultProfession(ownProfession),
+    language: pick(p.get('language'), courseLanguages),
+    level: pick(p.get('level'), levels),
+    sort: pick(p.get('sort'), courseSorts) || 'title',
+    offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
+  };
+}
+
+/** The query string for the catalogue's filters: only what differs from the defaults. */
+export function catalogueSearch(query: CatalogueQuery, ownProfession: string): string {
+  const p = new URLSearchParams();
+  if (query.q?.trim()) p.set('q', query.q.trim());
+  if ((query.profession ?? '') !== defaultProfession(ownProfession)) p.set('profession', query.profession ?? '');
+  if (query.language) p.set('language', query.language);
+  if (query.level) p.set('level', query.level);
+  if (query.sort && query.sort !== 'title') p.set('sort', query.sort);
+  if (query.offset) p.set('offset', String(query.offset));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
