@@ -100,7 +100,7 @@ export const en: Record<MessageKey, Message> = {
   'dashboard.title': 'Welcome, {name}',
   'dashboard.intro': 'From here you reach everything the platform offers so far.',
   'dashboard.learning': 'Learning',
-  'dashboard.learningSoon': 'The course catalogue, quizzes on cases from practice and attendance certificates will be here soon.',
+  'dashboard.allMyCourses': 'All my courses',
   'dashboard.profile': 'Your profile',
   'dashboard.profileText': 'Name, profession, language and script, password and institution.',
   'dashboard.profileLink': 'Edit your profile',

@@ -102,7 +102,7 @@ export const sr = {
   'dashboard.title': 'Добро дошли, {name}',
   'dashboard.intro': 'Одавде стижете до свега што платформа за сада нуди.',
   'dashboard.learning': 'Учење',
-  'dashboard.learningSoon': 'Каталог обука, квизови са случајевима из праксе и потврде о похађању ускоро ће бити овде.',
+  'dashboard.allMyCourses': 'Све моје обуке',
   'dashboard.profile': 'Ваш профил',
   'dashboard.profileText': 'Име, занимање, језик и писмо, лозинка и установа.',
   'dashboard.profileLink': 'Уреди профил',
