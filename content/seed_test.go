@@ -323,7 +323,6 @@ func rightAnswer(cat *quiz.Catalogue, q content.QuestionFile, scenarios map[stri
 	return r, nil
 }
 
-
 func TestSeedLiveSessions(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.New(t)
