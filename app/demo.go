@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/prepoznaj/prepoznaj/accounts"
@@ -63,15 +64,17 @@ func (a *App) EnsureDemo(ctx context.Context, password string) (*DemoResult, err
 		}
 		ids[i] = id
 	}
-	inst, err := acc.InstitutionIDByName(ctx, DemoInstitution)
+	// The manager's institution, wherever an admin may have moved or renamed it.
+	manager, err := acc.UserFacts(ctx, ids[2])
 	if err != nil {
 		return nil, err
 	}
 	res.State, err = content.SeedDemo(ctx, content.Services{DB: a.DB.DB, Accounts: a.Accounts, Courses: a.Courses, Quiz: a.Quiz}, content.DemoAccounts{
-		Domain: DemoDomain, InstitutionID: inst, TrainerID: ids[1], ManagerID: ids[2], LearnerID: ids[3], Hash: hashOnce, Now: time.Now().UTC(),
+		Domain: DemoDomain, InstitutionID: manager.InstitutionID, TrainerID: ids[1], ManagerID: ids[2], LearnerID: ids[3], Hash: hashOnce, Now: time.Now().UTC(),
 	})
 	if err != nil {
-		return res, err
+		// The accounts are there: the caller may still serve, with the demo data incomplete.
+		return res, fmt.Errorf("demo data: %w", err)
 	}
 	return res, nil
 }

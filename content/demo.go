@@ -137,8 +137,10 @@ func SeedDemo(ctx context.Context, s Services, d DemoAccounts) (*DemoReport, err
 		return rep, fmt.Errorf("demo learner: %w", err)
 	}
 	// The manager's staff, each in a different state.
-	if err := dm.staff(ctx, foundation, people); err != nil {
-		return rep, fmt.Errorf("institution members: %w", err)
+	if d.InstitutionID != 0 {
+		if err := dm.staff(ctx, foundation, people); err != nil {
+			return rep, fmt.Errorf("institution members: %w", err)
+		}
 	}
 	// The trainer's own course, with attempts to analyse.
 	if err := dm.trainerCourse(ctx, append([]int64{d.LearnerID}, idsOf(people)...)); err != nil {
@@ -192,7 +194,10 @@ func (dm *demo) passwordHash() (string, error) {
 // ensurePeople creates the demo learners and their institutions that do not exist yet.
 func (dm *demo) ensurePeople(ctx context.Context) ([]demoUser, error) {
 	acc := dm.s.Accounts
-	insts := map[string]int64{"": dm.d.InstitutionID}
+	insts := map[string]int64{}
+	if dm.d.InstitutionID != 0 {
+		insts[""] = dm.d.InstitutionID
+	}
 	for _, in := range demoInstitutions {
 		id, err := acc.InstitutionIDByName(ctx, in.Name)
 		if apperr.IsKind(err, apperr.KindNotFound) {
@@ -216,8 +221,11 @@ func (dm *demo) ensurePeople(ctx context.Context) ([]demoUser, error) {
 			if hash, err = dm.passwordHash(); err != nil {
 				return nil, err
 			}
-			inst := insts[p.Institution]
-			id, err = acc.CreateUserHashed(ctx, email, p.Name, hash, p.Profession, accounts.RolesInput{InstitutionID: &inst})
+			var roles accounts.RolesInput
+			if inst, ok := insts[p.Institution]; ok {
+				roles.InstitutionID = &inst
+			}
+			id, err = acc.CreateUserHashed(ctx, email, p.Name, hash, p.Profession, roles)
 			if err == nil {
 				dm.rep.PeopleCreated++
 			}

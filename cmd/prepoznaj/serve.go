@@ -167,8 +167,12 @@ func startDemo(ctx context.Context, a *app.App, password string, stdout io.Write
 		password = generatePassword()
 	}
 	res, err := a.EnsureDemo(ctx, password)
-	if err != nil {
+	if err != nil && res == nil {
 		return describe(err)
+	}
+	if err != nil {
+		// The demo accounts are there; an admin may have changed what the demo data needs.
+		fmt.Fprintf(stdout, "Demo data incomplete: %v\n", describe(err))
 	}
 	if !res.Created {
 		fmt.Fprintf(stdout, "Demo accounts already exist (%s); their password is unchanged.\n", strings.Join(res.Emails, ", "))
