@@ -240,6 +240,21 @@ func checkQuizzes(t *testing.T, a *app.App, admin *accounts.Principal, slugs []s
 				if !ok {
 					t.Fatalf("%s: attempt question %d is not from the file", where, aq.QuestionID)
 				}
+				if q.Type == "matching" {
+					// The learner reads the pairs in their own language.
+					var shown, want []string
+					for _, l := range aq.Lefts {
+						shown = append(shown, l.Text)
+					}
+					for _, p := range q.Pairs {
+						want = append(want, p.Left.In(langOf(learner)))
+					}
+					slices.Sort(shown)
+					slices.Sort(want)
+					if !slices.Equal(shown, want) {
+						t.Errorf("%s/%s: %s learner sees %q, want %q", where, q.Key, learner.Locale, shown, want)
+					}
+				}
 				r, err := rightAnswer(cat, q, byScenario, pairs[aq.QuestionID])
 				if err != nil {
 					t.Fatalf("%s/%s: %v", where, q.Key, err)
@@ -266,6 +281,13 @@ func checkQuizzes(t *testing.T, a *app.App, admin *accounts.Principal, slugs []s
 	if quizzes != 17 || scenarios != 20 || questions != 124 {
 		t.Errorf("%d quizzes, %d scenarios, %d questions; README says 17, 20, 124", quizzes, scenarios, questions)
 	}
+}
+
+func langOf(p *accounts.Principal) string {
+	if p.Locale == "en" {
+		return quiz.LangEN
+	}
+	return quiz.LangSR
 }
 
 func ptr[T any](p *T) any {

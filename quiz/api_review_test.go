@@ -94,9 +94,10 @@ func TestAPINextStepAndMatchingTexts(t *testing.T) {
 	}
 	for _, c := range []struct {
 		who, left, right, next string
+		rights                 string // the right-hand choices, sorted by their text in the learner's language
 	}{
-		{"learner", "The employer keeps the passport", "Confiscated documents", "Inform the <strong>prosecutor</strong>"},
-		{"learner_b", "Pasoš je kod poslodavca", "Oduzete isprave", "Obavestite <strong>tužioca</strong>"},
+		{"learner", "The employer keeps the passport", "Confiscated documents", "Inform the <strong>prosecutor</strong>", "r1 r2 r3"},
+		{"learner_b", "Pasoš je kod poslodavca", "Oduzete isprave", "Obavestite <strong>tužioca</strong>", "r2 r3 r1"},
 	} {
 		var att attempt
 		e.do(c.who, "POST", fmt.Sprintf("/api/v1/quizzes/%d/attempts", qz.ID), nil).WantStatus(201).JSON(&att)
@@ -107,8 +108,15 @@ func TestAPINextStepAndMatchingTexts(t *testing.T) {
 				continue
 			}
 			texts := map[string]string{}
+			var rights []string
 			for _, ch := range append(append([]choice{}, q.Lefts...), q.Rights...) {
 				texts[ch.ID] = ch.Text
+			}
+			for _, ch := range q.Rights {
+				rights = append(rights, ch.ID)
+			}
+			if strings.Join(rights, " ") != c.rights {
+				t.Errorf("%s: rights in the order %v, want %s", c.who, rights, c.rights)
 			}
 			if len(q.Lefts) != 2 || len(q.Rights) != 3 || texts["a"] != c.left || texts["r1"] != c.right {
 				t.Fatalf("%s sees lefts %+v rights %+v", c.who, q.Lefts, q.Rights)
