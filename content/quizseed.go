@@ -1,10 +1,15 @@
 package content
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -92,15 +97,18 @@ type QuestionFile struct {
 }
 
 // QuizFiles reads and parses the quiz files of an embedded course, in file-name order.
-func QuizFiles(slug string) ([]QuizFile, error) {
-	names, err := fs.Glob(Courses(), path.Join(slug, "quiz", "*.yaml"))
+func QuizFiles(slug string) ([]QuizFile, error) { return QuizFilesIn(Courses(), slug) }
+
+// QuizFilesIn reads and parses the quiz files of a course of fsys, in file-name order.
+func QuizFilesIn(fsys fs.FS, slug string) ([]QuizFile, error) {
+	names, err := fs.Glob(fsys, path.Join(slug, "quiz", "*.yaml"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	var out []QuizFile
 	for _, name := range names {
-		b, err := fs.ReadFile(Courses(), name)
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +154,7 @@ func (sf ScenarioFile) Input(cat *quiz.Catalogue, courseID int64) (quiz.Scenario
 		return quiz.ScenarioInput{}, fmt.Errorf("scenario %s: list %q does not fit age group %q", sf.Key, sf.List, sf.AgeGroup)
 	}
 	in := quiz.ScenarioInput{CourseID: courseID, Title: sf.Title, AgeGroup: age, Exploitation: exploitation, Professions: sf.Professions,
-		ContentWarning: sf.ContentWarning, Narrative: sf.Narrative, Present: sf.Present}
+		ContentWarning: sf.ContentWarning, Narrative: sf.Narrative, Present: sf.Present, NextStep: sf.NextStep}
 	for _, e := range sf.Evidence {
 		sr, err := Evidence(sf.Narrative.SR, e.Code, e.Quote.SR)
 		if err != nil {
@@ -174,12 +182,11 @@ func (sf ScenarioFile) Input(cat *quiz.Catalogue, courseID int64) (quiz.Scenario
 	return in, nil
 }
 
-// both shows a text in both languages where the quiz stores only one (matching pairs).
-func both(t quiz.Text) string {
-	if t.EN == "" || t.EN == t.SR {
-		return t.SR
-	}
-	return t.SR + " / " + t.EN
+// MatchID names a matching item by its texts ("L-" or "R-" and a short hash), so that equal
+// right-hand texts are one item and the ids give nothing of the answer away.
+func MatchID(side string, t quiz.Text) string {
+	h := sha256.Sum256([]byte(t.SR + "\x00" + t.EN))
+	return side + "-" + hex.EncodeToString(h[:5])
 }
 
 // Content turns a question file into the quiz service's question content.
@@ -221,11 +228,16 @@ func (qf QuestionFile) Content(scenarioIDs map[string]int64, scenarios map[strin
 		}
 	case "matching":
 		c.Type = quiz.TypeMatching
+		c.MatchTexts = map[string]quiz.Text{}
 		for _, p := range qf.Pairs {
-			c.Pairs = append(c.Pairs, quiz.MatchPair{Left: both(p.Left), Right: both(p.Right)})
+			l, r := MatchID("L", p.Left), MatchID("R", p.Right)
+			c.Pairs = append(c.Pairs, quiz.MatchPair{Left: l, Right: r})
+			c.MatchTexts[l], c.MatchTexts[r] = p.Left, p.Right
 		}
-		for _, r := range qf.ExtraRights {
-			c.ExtraRights = append(c.ExtraRights, both(r))
+		for _, t := range qf.ExtraRights {
+			r := MatchID("R", t)
+			c.ExtraRights = append(c.ExtraRights, r)
+			c.MatchTexts[r] = t
 		}
 	default:
 		return c, fmt.Errorf("question %s: unknown type %q", qf.Key, qf.Type)
@@ -246,11 +258,13 @@ func (qf QuizFile) QuizSettings() quiz.Settings {
 }
 
 // seedQuizzes creates a course's quizzes with their scenarios and questions, publishes them and
-// adds the required ones to the course's completion rule. A quiz is found again by the external
-// ids of its questions: one that exists is left as it is (edits to quiz files after the first
-// seed are not carried over; change such a quiz in the platform).
-func seedQuizzes(ctx context.Context, s Services, p *accounts.Principal, slug string, courseID int64) ([]ItemReport, error) {
-	files, err := QuizFiles(slug)
+// adds the required ones to the course's completion rule. A quiz seeded before is found again by
+// the external ids of its questions and brought up to date: a changed scenario or question gets
+// a new version (attempts keep the versions they started with), a changed quiz its new
+// settings and slots, and the quiz is published again; a quiz whose files did not change is
+// left alone.
+func seedQuizzes(ctx context.Context, s Services, p *accounts.Principal, fsys fs.FS, slug string, courseID int64) ([]ItemReport, error) {
+	files, err := QuizFilesIn(fsys, slug)
 	if err != nil || len(files) == 0 {
 		return nil, err
 	}
@@ -258,7 +272,11 @@ func seedQuizzes(ctx context.Context, s Services, p *accounts.Principal, slug st
 	if err != nil {
 		return nil, err
 	}
-	existing, err := seededQuestions(ctx, s, p, courseID)
+	bank, err := seededQuestions(ctx, s, p, courseID)
+	if err != nil {
+		return nil, err
+	}
+	quizzes, err := s.Quiz.ListQuizzes(ctx, p, courseID)
 	if err != nil {
 		return nil, err
 	}
@@ -267,35 +285,54 @@ func seedQuizzes(ctx context.Context, s Services, p *accounts.Principal, slug st
 		return nil, err
 	}
 	var out []ItemReport
-	var required []courses.QuizRequirement
+	rule := append([]courses.QuizRequirement{}, draft.Completion.Quizzes...)
+	ruleChanged := false
 	for _, qf := range files {
 		it := ItemReport{Kind: "quiz", Key: slug + "/" + qf.Key}
 		if len(qf.Questions) == 0 {
 			return out, fmt.Errorf("quiz %s has no questions", qf.Key)
 		}
-		if _, ok := existing[ExternalID(slug, qf.Key, qf.Questions[0].Key)]; ok {
-			it.Action = Unchanged
-			out = append(out, it)
-			continue
-		}
 		if qf.Module < 1 || qf.Module > len(draft.Modules) {
 			return out, fmt.Errorf("quiz %s: module %d is not in the course", qf.Key, qf.Module)
 		}
-		quizID, err := createQuiz(ctx, s, p, cat, slug, courseID, draft.Modules[qf.Module-1].ID, qf)
-		if err != nil {
-			return out, fmt.Errorf("quiz %s: %w", qf.Key, err)
+		moduleID := draft.Modules[qf.Module-1].ID
+		existing := findQuiz(quizzes, bank, slug, qf.Key)
+		if existing == nil {
+			quizID, err := createQuiz(ctx, s, p, cat, slug, courseID, moduleID, qf)
+			if err != nil {
+				return out, fmt.Errorf("quiz %s: %w", qf.Key, err)
+			}
+			it.ID, it.Action = quizID, Created
+		} else {
+			it.ID = existing.ID
+			changed, err := updateQuiz(ctx, s, p, cat, slug, courseID, moduleID, qf, existing, bank)
+			if err != nil {
+				return out, fmt.Errorf("quiz %s: %w", qf.Key, err)
+			}
+			it.Action = Unchanged
+			if changed {
+				it.Action = Updated
+			}
 		}
-		it.ID, it.Action = quizID, Created
 		out = append(out, it)
-		if qf.Completion.Required {
-			required = append(required, courses.QuizRequirement{QuizID: quizID, MinScore: qf.Completion.MinScore})
+		i := slices.IndexFunc(rule, func(r courses.QuizRequirement) bool { return r.QuizID == it.ID })
+		switch {
+		case qf.Completion.Required && i < 0:
+			rule = append(rule, courses.QuizRequirement{QuizID: it.ID, MinScore: qf.Completion.MinScore})
+			ruleChanged = true
+		case qf.Completion.Required && rule[i].MinScore != qf.Completion.MinScore:
+			rule[i].MinScore = qf.Completion.MinScore
+			ruleChanged = true
+		case !qf.Completion.Required && i >= 0:
+			rule = slices.Delete(rule, i, i+1)
+			ruleChanged = true
 		}
 	}
-	if len(required) == 0 {
+	if !ruleChanged {
 		return out, nil
 	}
-	rule := courses.RuleInput{MinAttendedHours: draft.Completion.MinAttendedHours, Quizzes: append(append([]courses.QuizRequirement{}, draft.Completion.Quizzes...), required...)}
-	if _, err := s.Courses.UpdateCourse(ctx, p, courseID, courses.CoursePatch{Version: draft.Version, Rule: &rule}); err != nil {
+	in := courses.RuleInput{MinAttendedHours: draft.Completion.MinAttendedHours, Quizzes: rule}
+	if _, err := s.Courses.UpdateCourse(ctx, p, courseID, courses.CoursePatch{Version: draft.Version, Rule: &in}); err != nil {
 		return out, fmt.Errorf("completion rule: %w", err)
 	}
 	if _, err := s.Courses.Publish(ctx, p, courseID); err != nil {
@@ -304,9 +341,32 @@ func seedQuizzes(ctx context.Context, s Services, p *accounts.Principal, slug st
 	return out, nil
 }
 
-// seededQuestions maps the external ids of a course's bank questions to their ids.
-func seededQuestions(ctx context.Context, s Services, p *accounts.Principal, courseID int64) (map[string]int64, error) {
-	out := map[string]int64{}
+// findQuiz finds the quiz seeded from a quiz file: the one whose draft holds a question with
+// the file's external id prefix.
+func findQuiz(quizzes []quiz.QuizView, bank map[string]quiz.Question, slug, quizKey string) *quiz.QuizView {
+	prefix := ExternalID(slug, quizKey, "")
+	ids := map[int64]bool{}
+	for ext, q := range bank {
+		if strings.HasPrefix(ext, prefix) {
+			ids[q.ID] = true
+		}
+	}
+	for i, qv := range quizzes {
+		if qv.Draft == nil {
+			continue
+		}
+		for _, sl := range qv.Draft.Slots {
+			if sl.QuestionID != nil && ids[*sl.QuestionID] {
+				return &quizzes[i]
+			}
+		}
+	}
+	return nil
+}
+
+// seededQuestions maps the external ids of a course's bank questions to the questions.
+func seededQuestions(ctx context.Context, s Services, p *accounts.Principal, courseID int64) (map[string]quiz.Question, error) {
+	out := map[string]quiz.Question{}
 	for offset := 0; ; {
 		qs, total, err := s.Quiz.ListQuestions(ctx, p, quiz.QuestionFilter{CourseID: courseID, Offset: offset, Limit: 100})
 		if err != nil {
@@ -314,7 +374,7 @@ func seededQuestions(ctx context.Context, s Services, p *accounts.Principal, cou
 		}
 		for _, q := range qs {
 			if q.ExternalID != "" {
-				out[q.ExternalID] = q.ID
+				out[q.ExternalID] = q
 			}
 		}
 		offset += len(qs)
@@ -349,12 +409,7 @@ func createQuiz(ctx context.Context, s Services, p *accounts.Principal, cat *qui
 		if err != nil {
 			return 0, fmt.Errorf("question %s: %w", q.Key, describe(err))
 		}
-		points := q.Points
-		if points == 0 {
-			points = 1
-		}
-		id := created.ID
-		slots = append(slots, quiz.Slot{QuestionID: &id, Points: points})
+		slots = append(slots, quiz.Slot{QuestionID: pointer(created.ID), Points: q.points()})
 	}
 	v, err := s.Quiz.CreateQuiz(ctx, p, quiz.QuizInput{ModuleID: moduleID, Settings: qf.QuizSettings(), Slots: slots})
 	if err != nil {
@@ -364,4 +419,152 @@ func createQuiz(ctx context.Context, s Services, p *accounts.Principal, cat *qui
 		return v.ID, fmt.Errorf("publish: %w", describe(err))
 	}
 	return v.ID, nil
+}
+
+func (qf QuestionFile) points() float64 {
+	if qf.Points == 0 {
+		return 1
+	}
+	return qf.Points
+}
+
+func pointer[T any](v T) *T { return &v }
+
+// updateQuiz brings a seeded quiz up to date with its file and reports whether anything changed.
+func updateQuiz(ctx context.Context, s Services, p *accounts.Principal, cat *quiz.Catalogue, slug string, courseID, moduleID int64,
+	qf QuizFile, existing *quiz.QuizView, bank map[string]quiz.Question) (bool, error) {
+	changed := false
+	// Scenarios: a scenario is known by the questions built on it.
+	scenarioIDs := map[string]int64{}
+	scenarios := map[string]ScenarioFile{}
+	for _, q := range qf.Questions {
+		if b, ok := bank[ExternalID(slug, qf.Key, q.Key)]; ok && q.Scenario != "" && b.Content.ScenarioID != nil {
+			if _, seen := scenarioIDs[q.Scenario]; !seen {
+				scenarioIDs[q.Scenario] = *b.Content.ScenarioID
+			}
+		}
+	}
+	for _, sf := range qf.Scenarios {
+		scenarios[sf.Key] = sf
+		in, err := sf.Input(cat, courseID)
+		if err != nil {
+			return changed, err
+		}
+		id, ok := scenarioIDs[sf.Key]
+		if !ok {
+			sc, err := s.Quiz.CreateScenario(ctx, p, in)
+			if err != nil {
+				return changed, fmt.Errorf("scenario %s: %w", sf.Key, describe(err))
+			}
+			scenarioIDs[sf.Key], changed = sc.ID, true
+			continue
+		}
+		cur, err := s.Quiz.GetScenario(ctx, p, id)
+		if err != nil {
+			return changed, fmt.Errorf("scenario %s: %w", sf.Key, err)
+		}
+		if sameScenario(cur, in) {
+			continue
+		}
+		// The edit reaches every question built on the scenario as a new version.
+		if _, err := s.Quiz.UpdateScenario(ctx, p, id, cur.Version, in); err != nil {
+			return changed, fmt.Errorf("scenario %s: %w", sf.Key, describe(err))
+		}
+		changed = true
+	}
+	// Questions, read again: a scenario edit gave some of them new versions.
+	var slots []quiz.Slot
+	for _, q := range qf.Questions {
+		c, err := q.Content(scenarioIDs, scenarios)
+		if err != nil {
+			return changed, err
+		}
+		ext := ExternalID(slug, qf.Key, q.Key)
+		b, ok := bank[ext]
+		if !ok {
+			created, err := s.Quiz.CreateQuestion(ctx, p, quiz.QuestionInput{CourseID: courseID, ExternalID: ext, Tags: []string{qf.Key}, Content: c})
+			if err != nil {
+				return changed, fmt.Errorf("question %s: %w", q.Key, describe(err))
+			}
+			slots = append(slots, quiz.Slot{QuestionID: pointer(created.ID), Points: q.points()})
+			changed = true
+			continue
+		}
+		cur, err := s.Quiz.GetQuestion(ctx, p, b.ID, 0)
+		if err != nil {
+			return changed, fmt.Errorf("question %s: %w", q.Key, err)
+		}
+		c.Title = strings.TrimSpace(c.Title)
+		if !sameJSON(cur.Content, c) || string(cur.Content.Type) != string(c.Type) {
+			if cur.Content.Type != c.Type {
+				return changed, fmt.Errorf("question %s: its type changed from %s to %s; give it a new key", q.Key, cur.Content.Type, c.Type)
+			}
+			if _, err := s.Quiz.UpdateQuestion(ctx, p, b.ID, cur.Version, quiz.QuestionInput{CourseID: courseID, CategoryID: cur.CategoryID,
+				ExternalID: ext, Tags: cur.Tags, Content: c}); err != nil {
+				return changed, fmt.Errorf("question %s: %w", q.Key, describe(err))
+			}
+			changed = true
+		}
+		slots = append(slots, quiz.Slot{QuestionID: pointer(b.ID), Points: q.points()})
+	}
+	// The quiz itself: settings, module and slots.
+	d := existing.Draft
+	want := qf.QuizSettings().Normalised()
+	if !sameJSON(d.Settings, want) || existing.ModuleID != moduleID || !sameSlots(d.Slots, slots) {
+		if _, err := s.Quiz.UpdateQuiz(ctx, p, existing.ID, d.Version, quiz.QuizInput{ModuleID: moduleID, Settings: want, Slots: slots}); err != nil {
+			return changed, describe(err)
+		}
+		changed = true
+	}
+	if changed || existing.Publication == nil {
+		if _, err := s.Quiz.PublishQuiz(ctx, p, existing.ID); err != nil {
+			return true, fmt.Errorf("publish: %w", describe(err))
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// sameScenario reports whether a stored scenario already says what in says.
+func sameScenario(cur *quiz.Scenario, in quiz.ScenarioInput) bool {
+	trim := func(t quiz.Text) quiz.Text {
+		return quiz.Text{SR: strings.TrimSpace(t.SR), EN: strings.TrimSpace(t.EN)}
+	}
+	evidence := func(e quiz.EvidenceByLanguage) quiz.EvidenceByLanguage {
+		if e.SR == nil {
+			e.SR = []quiz.EvidencePassage{}
+		}
+		if e.EN == nil {
+			e.EN = []quiz.EvidencePassage{}
+		}
+		return e
+	}
+	type view struct {
+		Title, ContentWarning, Narrative, NextStep quiz.Text
+		AgeGroup                                   quiz.AgeGroup
+		Exploitation                               string
+		Professions, Present                       []string
+		Evidence                                   quiz.EvidenceByLanguage
+	}
+	a := view{trim(cur.Title), cur.ContentWarning, cur.Narrative, trim(cur.NextStep), cur.AgeGroup, cur.Exploitation, cur.Professions, cur.Present, evidence(cur.Evidence)}
+	b := view{trim(in.Title), in.ContentWarning, in.Narrative, trim(in.NextStep), in.AgeGroup, in.Exploitation, in.Professions, in.Present, evidence(in.Evidence)}
+	return sameJSON(a, b)
+}
+
+func sameSlots(a, b []quiz.Slot) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].QuestionID == nil || b[i].QuestionID == nil || *a[i].QuestionID != *b[i].QuestionID || a[i].Points != b[i].Points {
+			return false
+		}
+	}
+	return true
+}
+
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }

@@ -79,6 +79,12 @@ func (r *Report) Changed() bool { return r.Created > 0 || r.Updated > 0 || r.Own
 // place by slug, so lesson ids and learners' progress stay), published; then its quizzes.
 // Nothing is written for content that has not changed.
 func Seed(ctx context.Context, s Services) (*Report, error) {
+	return SeedFrom(ctx, s, Courses())
+}
+
+// SeedFrom is Seed with the courses tree read from fsys (laid out as Courses()): tests and
+// installations with content of their own use it.
+func SeedFrom(ctx context.Context, s Services, fsys fs.FS) (*Report, error) {
 	rep := &Report{}
 	v, err := s.Quiz.EnsureCatalogue(ctx, Catalogue())
 	if err != nil {
@@ -92,17 +98,17 @@ func Seed(ctx context.Context, s Services) (*Report, error) {
 	rep.OwnerID, rep.OwnerCreated = owner, created
 	p := &accounts.Principal{UserID: owner, Email: OwnerEmail, Trainer: true, Admin: true, Locale: "sr"}
 
-	slugs, err := CourseSlugs()
+	slugs, err := CourseSlugsIn(fsys)
 	if err != nil {
 		return rep, err
 	}
 	for _, slug := range slugs {
-		it, err := seedCourse(ctx, s, p, slug)
+		it, err := seedCourse(ctx, s, p, fsys, slug)
 		if err != nil {
 			return rep, fmt.Errorf("course %s: %w", slug, err)
 		}
 		rep.add(it)
-		qs, err := seedQuizzes(ctx, s, p, slug, it.ID)
+		qs, err := seedQuizzes(ctx, s, p, fsys, slug, it.ID)
 		for _, q := range qs {
 			rep.add(q)
 		}
@@ -114,8 +120,11 @@ func Seed(ctx context.Context, s Services) (*Report, error) {
 }
 
 // CourseSlugs lists the embedded courses' directories, sorted (foundation first).
-func CourseSlugs() ([]string, error) {
-	entries, err := fs.ReadDir(Courses(), ".")
+func CourseSlugs() ([]string, error) { return CourseSlugsIn(Courses()) }
+
+// CourseSlugsIn lists the course directories of fsys, sorted (foundation first).
+func CourseSlugsIn(fsys fs.FS) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +144,11 @@ func CourseSlugs() ([]string, error) {
 }
 
 // CourseFiles returns the file set of one embedded course, as the importer reads it.
-func CourseFiles(slug string) (map[string][]byte, error) {
-	sub, err := fs.Sub(Courses(), slug)
+func CourseFiles(slug string) (map[string][]byte, error) { return CourseFilesIn(Courses(), slug) }
+
+// CourseFilesIn returns the file set of one course of fsys.
+func CourseFilesIn(fsys fs.FS, slug string) (map[string][]byte, error) {
+	sub, err := fs.Sub(fsys, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +198,9 @@ func courseBySlug(ctx context.Context, db *gorm.DB, slug string) (int64, string,
 	return row.ID, row.Status, err
 }
 
-func seedCourse(ctx context.Context, s Services, p *accounts.Principal, slug string) (ItemReport, error) {
+func seedCourse(ctx context.Context, s Services, p *accounts.Principal, fsys fs.FS, slug string) (ItemReport, error) {
 	it := ItemReport{Kind: "course", Key: slug}
-	files, err := CourseFiles(slug)
+	files, err := CourseFilesIn(fsys, slug)
 	if err != nil {
 		return it, err
 	}

@@ -171,12 +171,14 @@ func checkQuizzes(t *testing.T, a *app.App, admin *accounts.Principal, slugs []s
 			t.Fatal(err)
 		}
 		bank := map[int64]string{}
+		pairs := map[int64][]quiz.MatchPair{}
 		qs, _, err := a.Quiz.ListQuestions(ctx, admin, quiz.QuestionFilter{CourseID: courseID, Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, q := range qs {
 			bank[q.ID] = q.ExternalID
+			pairs[q.ID] = q.Content.Pairs
 		}
 		for _, qf := range files {
 			quizzes++
@@ -238,7 +240,22 @@ func checkQuizzes(t *testing.T, a *app.App, admin *accounts.Principal, slugs []s
 				if !ok {
 					t.Fatalf("%s: attempt question %d is not from the file", where, aq.QuestionID)
 				}
-				r, err := rightAnswer(cat, q, byScenario)
+				if q.Type == "matching" {
+					// The learner reads the pairs in their own language.
+					var shown, want []string
+					for _, l := range aq.Lefts {
+						shown = append(shown, l.Text)
+					}
+					for _, p := range q.Pairs {
+						want = append(want, p.Left.In(langOf(learner)))
+					}
+					slices.Sort(shown)
+					slices.Sort(want)
+					if !slices.Equal(shown, want) {
+						t.Errorf("%s/%s: %s learner sees %q, want %q", where, q.Key, learner.Locale, shown, want)
+					}
+				}
+				r, err := rightAnswer(cat, q, byScenario, pairs[aq.QuestionID])
 				if err != nil {
 					t.Fatalf("%s/%s: %v", where, q.Key, err)
 				}
@@ -266,6 +283,13 @@ func checkQuizzes(t *testing.T, a *app.App, admin *accounts.Principal, slugs []s
 	}
 }
 
+func langOf(p *accounts.Principal) string {
+	if p.Locale == "en" {
+		return quiz.LangEN
+	}
+	return quiz.LangSR
+}
+
 func ptr[T any](p *T) any {
 	if p == nil {
 		return nil
@@ -274,7 +298,7 @@ func ptr[T any](p *T) any {
 }
 
 // rightAnswer is the full-marks response to a question of a quiz file.
-func rightAnswer(cat *quiz.Catalogue, q content.QuestionFile, scenarios map[string]content.ScenarioFile) (quiz.Response, error) {
+func rightAnswer(cat *quiz.Catalogue, q content.QuestionFile, scenarios map[string]content.ScenarioFile, pairs []quiz.MatchPair) (quiz.Response, error) {
 	var r quiz.Response
 	switch q.Type {
 	case "identification":
@@ -305,20 +329,20 @@ func rightAnswer(cat *quiz.Catalogue, q content.QuestionFile, scenarios map[stri
 			r.Order = append(r.Order, it.Key)
 		}
 	case "matching":
-		for _, p := range q.Pairs {
-			r.Pairs = append(r.Pairs, quiz.MatchPair{Left: joined(p.Left), Right: joined(p.Right)})
+		// The pairs as the bank stores them (items by id), checked against the file.
+		if len(pairs) != len(q.Pairs) {
+			return r, fmt.Errorf("%d pairs in the bank, %d in the file", len(pairs), len(q.Pairs))
 		}
+		for i, p := range q.Pairs {
+			if pairs[i].Left != content.MatchID("L", p.Left) || pairs[i].Right != content.MatchID("R", p.Right) {
+				return r, fmt.Errorf("pair %d: %+v in the bank", i, pairs[i])
+			}
+		}
+		r.Pairs = pairs
 	default:
 		return r, fmt.Errorf("unknown type %q", q.Type)
 	}
 	return r, nil
-}
-
-func joined(t quiz.Text) string {
-	if t.EN == "" || t.EN == t.SR {
-		return t.SR
-	}
-	return t.SR + " / " + t.EN
 }
 
 func TestSeedLiveSessions(t *testing.T) {

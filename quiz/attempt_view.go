@@ -110,6 +110,9 @@ type IdentifiedCode struct {
 type Solution struct {
 	Mark          Mark   `json:"mark"`
 	NarrativeHTML string `json:"narrative_html,omitempty"`
+	// NextStepHTML is what the professional should do next in the question's case (rendered
+	// Markdown in the viewer's script), when the scenario says.
+	NextStepHTML string `json:"next_step_html,omitempty"`
 }
 
 type viewContext struct {
@@ -253,10 +256,10 @@ func (vc *viewContext) question(aq attemptQuestionRow) AttemptQuestion {
 		}
 	case TypeMatching:
 		for _, x := range l.Lefts {
-			q.Lefts = append(q.Lefts, Choice{ID: x, Text: vc.codeOrText(x)})
+			q.Lefts = append(q.Lefts, Choice{ID: x, Text: vc.matchText(d, x)})
 		}
 		for _, x := range l.Rights {
-			q.Rights = append(q.Rights, Choice{ID: x, Text: vc.codeOrText(x)})
+			q.Rights = append(q.Rights, Choice{ID: x, Text: vc.matchText(d, x)})
 		}
 	case TypeCaseAssessment:
 		for _, dim := range vc.cat.Dimensions {
@@ -279,13 +282,31 @@ func (vc *viewContext) question(aq attemptQuestionRow) AttemptQuestion {
 		q.Feedback = vc.feedback(d, mark)
 	}
 	if rs.RightAnswers {
+		for i, m := range mark.Matches {
+			mark.Matches[i].LeftText, mark.Matches[i].ExpectedText = vc.matchText(d, m.Left), vc.matchText(d, m.Expected)
+			if m.Given != "" {
+				mark.Matches[i].GivenText = vc.matchText(d, m.Given)
+			}
+		}
 		q.Solution = &Solution{Mark: mark}
 		if d.Scenario != nil {
 			nl := d.Scenario.narrativeLang(vc.a.Lang)
 			q.Solution.NarrativeHTML = vc.script(vc.s.highlighted(v.ID, nl, d.Scenario))
+			if next := d.Scenario.NextStep.In(vc.a.Lang); next != "" {
+				q.Solution.NextStepHTML = vc.script(vc.s.rendered(fmt.Sprintf("next/%d/%s", v.ID, vc.a.Lang), next, nil))
+			}
 		}
 	}
 	return q
+}
+
+// matchText shows a matching item: its own text in the attempt's language and the viewer's
+// script, or else its id (a catalogue code with its name).
+func (vc *viewContext) matchText(d *questionDef, id string) string {
+	if t, ok := d.MatchTexts[id]; ok {
+		return vc.text(t)
+	}
+	return vc.codeOrText(id)
 }
 
 // codeOrText names a matching item: a catalogue code shows its name after the code.

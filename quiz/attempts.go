@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -180,7 +181,7 @@ func (s *Service) tryStart(ctx context.Context, p *accounts.Principal, q quizRow
 	if st.CloseAt != nil && !now.Before(*st.CloseAt) {
 		return 0, false, apperr.Conflict("quiz_closed", "The quiz is closed.")
 	}
-	questions, maxPoints, err := s.drawQuestions(ctx, pub, st)
+	questions, maxPoints, err := s.drawQuestions(ctx, pub, st, langOf(p))
 	if err != nil {
 		return 0, false, err
 	}
@@ -226,7 +227,7 @@ func (s *Service) tryStart(ctx context.Context, p *accounts.Principal, q quizRow
 
 // drawQuestions fills the publication's slots: random slots draw distinct questions, and the
 // questions and options are shuffled as the settings say.
-func (s *Service) drawQuestions(ctx context.Context, pub *publicationRow, st Settings) ([]attemptQuestionRow, float64, error) {
+func (s *Service) drawQuestions(ctx context.Context, pub *publicationRow, st Settings, lang string) ([]attemptQuestionRow, float64, error) {
 	slots := fromJSON[[]pinnedSlot](pub.Slots)
 	used := map[int64]bool{}
 	var out []attemptQuestionRow
@@ -251,15 +252,16 @@ func (s *Service) drawQuestions(ctx context.Context, pub *publicationRow, st Set
 		if err != nil {
 			return nil, 0, err
 		}
-		out[i].Layout = mustJSON(makeLayout(&v.Def, st.ShuffleOptions))
+		out[i].Layout = mustJSON(makeLayout(&v.Def, st.ShuffleOptions, lang))
 	}
 	return out, total, nil
 }
 
 // makeLayout fixes the order of a question's parts. Where the authored order would give the
 // answer away (identification candidates are present-then-distractors, ordering items are the
-// answer), the parts are sorted or shuffled whatever the settings say.
-func makeLayout(d *questionDef, shuffle bool) layout {
+// answer), the parts are sorted or shuffled whatever the settings say. Matching choices with
+// texts of their own are sorted by their text in lang (their ids may follow the answer).
+func makeLayout(d *questionDef, shuffle bool, lang string) layout {
 	var l layout
 	mix := func(list []string) {
 		rand.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
@@ -294,7 +296,13 @@ func makeLayout(d *questionDef, shuffle bool) layout {
 			}
 		}
 		l.Rights = append(l.Rights, d.ExtraRights...)
-		slices.Sort(l.Rights)
+		sortKey := func(id string) string {
+			if t, ok := d.MatchTexts[id]; ok {
+				return t.In(lang)
+			}
+			return id
+		}
+		slices.SortFunc(l.Rights, func(a, b string) int { return strings.Compare(sortKey(a), sortKey(b)) })
 		if shuffle {
 			mix(l.Lefts)
 			mix(l.Rights)

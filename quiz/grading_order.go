@@ -109,6 +109,10 @@ type MatchMark struct {
 	Given    string `json:"given,omitempty"`
 	Expected string `json:"expected"`
 	Correct  bool   `json:"correct"`
+	// The items' texts in the viewer's language and script, filled in by review.
+	LeftText     string `json:"left_text,omitempty"`
+	GivenText    string `json:"given_text,omitempty"`
+	ExpectedText string `json:"expected_text,omitempty"`
 }
 
 // Validate checks the definition.

@@ -50,11 +50,12 @@ type scenarioRequest struct {
 	Narrative      Text               `json:"narrative"`
 	Present        []string           `json:"present"`
 	Evidence       EvidenceByLanguage `json:"evidence"`
+	NextStep       Text               `json:"next_step"`
 }
 
 func (r scenarioRequest) input() ScenarioInput {
 	return ScenarioInput{CourseID: r.CourseID, Title: r.Title, AgeGroup: r.AgeGroup, Exploitation: r.Exploitation, Professions: r.Professions,
-		ContentWarning: r.ContentWarning, Narrative: r.Narrative, Present: r.Present, Evidence: r.Evidence}
+		ContentWarning: r.ContentWarning, Narrative: r.Narrative, Present: r.Present, Evidence: r.Evidence, NextStep: r.NextStep}
 }
 
 func (h *Handler) listScenarios(c *gin.Context) {

@@ -39,6 +39,7 @@ type scenarioRow struct {
 	Narrative      string // JSON Text
 	Present        string // JSON []string
 	Evidence       string // JSON Evidence
+	NextStep       string // JSON Text
 	CreatedBy      *int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

@@ -67,9 +67,13 @@ type QuestionContent struct {
 	FeedbackFalse Text  `json:"feedback_false"`
 	// Ordering: the items in the right order.
 	Items []Item `json:"items,omitempty"`
-	// Matching: the right pairs, and right-hand choices that match nothing.
-	Pairs       []MatchPair `json:"pairs,omitempty"`
-	ExtraRights []string    `json:"extra_rights,omitempty"`
+	// Matching: the right pairs, and right-hand choices that match nothing. Pairs and extra
+	// rights name their items by id; MatchTexts gives an item's text per language (a learner
+	// sees it in their own language and script). An id without a text is shown as itself, a
+	// catalogue code with its name.
+	Pairs       []MatchPair     `json:"pairs,omitempty"`
+	ExtraRights []string        `json:"extra_rights,omitempty"`
+	MatchTexts  map[string]Text `json:"match_texts,omitempty"`
 }
 
 // questionDef is one stored version: the content plus a snapshot of its scenario, so grading
@@ -164,7 +168,7 @@ func validateContent(c QuestionContent, sc *Scenario, cat *Catalogue) error {
 	notFor(t != TypeSingleChoice && t != TypeMultipleChoice && len(c.Options) > 0, "options")
 	notFor(t != TypeTrueFalse && (c.Answer != nil || c.FeedbackTrue != (Text{}) || c.FeedbackFalse != (Text{})), "answer")
 	notFor(t != TypeOrdering && len(c.Items) > 0, "items")
-	notFor(t != TypeMatching && (len(c.Pairs) > 0 || len(c.ExtraRights) > 0), "pairs")
+	notFor(t != TypeMatching && (len(c.Pairs) > 0 || len(c.ExtraRights) > 0 || len(c.MatchTexts) > 0), "pairs")
 	if t.needsScenario() && c.ScenarioID == nil {
 		add("scenario_id", "required", "an identification or case assessment question needs a scenario")
 	}
@@ -180,6 +184,27 @@ func validateContent(c QuestionContent, sc *Scenario, cat *Catalogue) error {
 	}
 	for i, it := range c.Items {
 		textField(&fields, fmt.Sprintf("content.items.%d.text", i), it.Text, true, maxShortText)
+	}
+	if len(c.MatchTexts) > 0 {
+		used := map[string]bool{}
+		for _, p := range c.Pairs {
+			used[p.Left], used[p.Right] = true, true
+		}
+		for _, r := range c.ExtraRights {
+			used[r] = true
+		}
+		ids := make([]string, 0, len(c.MatchTexts))
+		for id := range c.MatchTexts {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if !used[id] {
+				add("match_texts."+id, "unknown_item", "names no left or right item of the pairs or extra_rights")
+				continue
+			}
+			textField(&fields, "content.match_texts."+id, c.MatchTexts[id], true, maxShortText)
+		}
 	}
 	if len(fields) > 0 {
 		return invalid(fields...)

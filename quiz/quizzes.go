@@ -160,6 +160,14 @@ func (st *Settings) applyDefaults() {
 	sort.SliceStable(st.OverallFeedback, func(i, j int) bool { return st.OverallFeedback[i].MinScore > st.OverallFeedback[j].MinScore })
 }
 
+// Normalised returns the settings as a quiz stores them (defaults filled in, bands sorted), so
+// that callers can tell whether an edit would change anything.
+func (st Settings) Normalised() Settings {
+	st.OverallFeedback = slices.Clone(st.OverallFeedback)
+	st.applyDefaults()
+	return st
+}
+
 func (st Settings) validate() []apperr.FieldError {
 	var fields []apperr.FieldError
 	textField(&fields, "title", st.Title, true, 200)

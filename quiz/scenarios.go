@@ -51,6 +51,9 @@ type ScenarioInput struct {
 	Narrative      Text // Markdown
 	Present        []string
 	Evidence       EvidenceByLanguage
+	// NextStep is what the professional should do next in this case, shown in review with the
+	// answer key.
+	NextStep Text
 }
 
 // Scenario is a stored case. Questions snapshot it into their versions, so an edit reaches
@@ -68,6 +71,7 @@ type Scenario struct {
 	Narrative      Text               `json:"narrative"`
 	Present        []string           `json:"present"`
 	Evidence       EvidenceByLanguage `json:"evidence"`
+	NextStep       Text               `json:"next_step"`
 	UpdatedAt      time.Time          `json:"updated_at"`
 }
 
@@ -82,6 +86,7 @@ func (in *ScenarioInput) normalise() {
 	in.Professions = trimAll(in.Professions)
 	in.Present = trimAll(in.Present)
 	in.Title = trimText(in.Title)
+	in.NextStep = trimText(in.NextStep)
 }
 
 func trimAll(list []string) []string {
@@ -112,6 +117,8 @@ func (in ScenarioInput) validate(cat *Catalogue) error {
 	textField(&fields, "content_warning", in.ContentWarning, false, 500)
 	textField(&fields, "narrative", in.Narrative, true, maxNarrative)
 	checkMarkdown(&fields, "narrative", in.Narrative)
+	textField(&fields, "next_step", in.NextStep, false, maxShortText)
+	checkMarkdown(&fields, "next_step", in.NextStep)
 	if in.AgeGroup != Adult && in.AgeGroup != Child {
 		fields = append(fields, apperr.Field("age_group", "not_allowed", "must be one of: adult, child"))
 	}
@@ -180,7 +187,7 @@ func scenarioFromRow(r scenarioRow) Scenario {
 		List: List(r.IndicatorList), Professions: fromJSON[[]string](r.Professions),
 		ContentWarning: fromJSON[Text](r.ContentWarning), Narrative: fromJSON[Text](r.Narrative),
 		Present: fromJSON[[]string](r.Present), Evidence: fromJSON[EvidenceByLanguage](r.Evidence),
-		UpdatedAt: r.UpdatedAt.UTC(),
+		NextStep: fromJSON[Text](r.NextStep), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
@@ -200,6 +207,7 @@ func (in ScenarioInput) fill(r *scenarioRow) {
 		in.Evidence.EN = []EvidencePassage{}
 	}
 	r.Evidence = mustJSON(in.Evidence)
+	r.NextStep = mustJSON(in.NextStep)
 }
 
 // CreateScenario adds a case to a course's bank.
@@ -297,7 +305,7 @@ func (s *Service) UpdateScenario(ctx context.Context, p *accounts.Principal, id 
 		res := tx.Model(&scenarioRow{}).Where("id = ? AND version = ?", id, expectVersion).Updates(map[string]any{
 			"version": next.Version, "title": next.Title, "age_group": next.AgeGroup, "exploitation": next.Exploitation,
 			"indicator_list": next.IndicatorList, "professions": next.Professions, "content_warning": next.ContentWarning,
-			"narrative": next.Narrative, "present": next.Present, "evidence": next.Evidence, "updated_at": next.UpdatedAt,
+			"narrative": next.Narrative, "present": next.Present, "evidence": next.Evidence, "next_step": next.NextStep, "updated_at": next.UpdatedAt,
 		})
 		if res.Error != nil {
 			return res.Error

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prepoznaj/prepoznaj/app"
-	"github.com/prepoznaj/prepoznaj/content"
 	"github.com/prepoznaj/prepoznaj/database"
 	"github.com/prepoznaj/prepoznaj/httpapi"
 )
@@ -168,22 +167,23 @@ func startDemo(ctx context.Context, a *app.App, password string, stdout io.Write
 		password = generatePassword()
 	}
 	res, err := a.EnsureDemo(ctx, password)
-	if err != nil {
+	if err != nil && res == nil {
 		return describe(err)
+	}
+	if err != nil {
+		// The demo accounts are there; an admin may have changed what the demo data needs.
+		fmt.Fprintf(stdout, "Demo data incomplete: %v\n", describe(err))
 	}
 	if !res.Created {
 		fmt.Fprintf(stdout, "Demo accounts already exist (%s); their password is unchanged.\n", strings.Join(res.Emails, ", "))
-		return nil
+	} else {
+		fmt.Fprintf(stdout, "Demo accounts: %s\n", strings.Join(res.Emails, ", "))
 	}
-	fmt.Fprintf(stdout, "Demo accounts: %s\n", strings.Join(res.Emails, ", "))
-	// Live sessions on the seeded tracks, run by the demo trainer, so the
-	// attendance flow can be tried. Without seeded courses there is nothing to attach them to.
-	if trainer, err := a.Accounts.UserIDByEmail(ctx, res.Emails[1]); err == nil {
-		if _, err := content.SeedLiveSessions(ctx, content.Services{DB: a.DB.DB, Accounts: a.Accounts, Courses: a.Courses, Quiz: a.Quiz}, trainer, time.Now().UTC()); err != nil {
-			fmt.Fprintf(stdout, "Demo live sessions not created: %v\n", describe(err))
-		}
+	if st := res.State; st != nil && st.Changed() {
+		fmt.Fprintf(stdout, "Demo data: %d more learners, %d completions, %d quiz attempts, %d live sessions.\n",
+			st.PeopleCreated, len(st.Completed), st.AttemptsCreated, st.Sessions)
 	}
-	if generated {
+	if generated && (res.Created || (res.State != nil && res.State.PeopleCreated > 0)) {
 		fmt.Fprintf(stdout, "Demo password (shown only now): %s\n", password)
 	}
 	return nil
