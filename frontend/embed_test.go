@@ -88,3 +88,50 @@ func TestEveryTextFileHasAMatchingGzip(t *testing.T) {
 		t.Fatal("no text files in dist")
 	}
 }
+
+// The first page must stay light on a slow connection: the JavaScript a visitor's browser
+// fetches before the home page shows (the entry, what it preloads, the Home page and every
+// chunk they import statically) is under 80 KB gzipped.
+func TestFirstPageJavaScriptBudget(t *testing.T) {
+	const budget = 80 * 1024
+	index, err := fs.ReadFile(Dist(), "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queue []string
+	for _, ref := range regexp.MustCompile(`(?:src|href)="/(assets/[^"]+\.js)"`).FindAllSubmatch(index, -1) {
+		queue = append(queue, string(ref[1]))
+	}
+	homes, _ := fs.Glob(Dist(), "assets/Home-*.js")
+	if len(homes) != 1 {
+		t.Fatalf("want one Home chunk, found %v", homes)
+	}
+	queue = append(queue, homes[0])
+	static := regexp.MustCompile(`(?:from|import)\s*"\./([^"]+\.js)"`)
+	seen := map[string]bool{}
+	total := 0
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		gz, err := fs.ReadFile(Dist(), name+".gz")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total += len(gz)
+		js, err := fs.ReadFile(Dist(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range static.FindAllSubmatch(js, -1) {
+			queue = append(queue, "assets/"+string(m[1]))
+		}
+	}
+	t.Logf("first page: %d files, %.1f KB gzipped", len(seen), float64(total)/1024)
+	if total > budget {
+		t.Errorf("the first page's JavaScript is %.1f KB gzipped, over the %d KB budget", float64(total)/1024, budget/1024)
+	}
+}

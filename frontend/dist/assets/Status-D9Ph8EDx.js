@@ -1,1 +1,0 @@
-import{F as e,G as t,L as n,P as r,Y as i,g as a,nt as o,p as s,rt as c,x as l}from"./i18n-CUBsbf7j.js";var u=n(`<p class="status" role="status"> </p>`);function d(n,d){c(d,!0);let f=s(d,`el`,15);var p=u(),m=i(p,!0);a(p,e=>f(e),()=>f()),t(()=>{l(p,`id`,d.id),r(m,d.message??``)}),e(n,p),o()}export{d as t};

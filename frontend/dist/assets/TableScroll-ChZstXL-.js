@@ -1,1 +1,0 @@
-import{F as e,G as t,L as n,at as r,k as i,q as a,x as o}from"./i18n-CUBsbf7j.js";var s=n(`<div class="table-wrap" role="region" tabindex="0"><!></div>`);function c(n,c){var l=s(),u=a(l);i(u,()=>c.children),r(l),t(()=>o(l,`aria-label`,c.label)),e(n,l)}export{c as t};

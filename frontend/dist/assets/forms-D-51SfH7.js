@@ -1,0 +1,1 @@
+function e(e){let t=e?.querySelector(`[aria-invalid="true"]`);return t?(t.focus(),!0):!1}function t(e){if(typeof e==`number`)return Number.isInteger(e)?e:NaN;let t=(e??``).trim();return/^\d+$/.test(t)?Number(t):NaN}function n(e,t,n){return e?e.total===0||e.items.length===0?t:n({from:e.offset+1,to:e.offset+e.items.length,total:e.total}):``}export{n,t as r,e as t};

@@ -1,1 +1,0 @@
-import{it as e}from"./i18n-CUBsbf7j.js";e();

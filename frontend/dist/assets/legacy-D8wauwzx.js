@@ -1,0 +1,1 @@
+import{lt as e}from"./i18n-BtVqulbE.js";e();
