@@ -20,6 +20,15 @@ export function ticks(min: number, max: number, count: number): number[] {
   return out;
 }
 
+/** One row of a bar chart. */
+export interface BarItem {
+  key: string | number;
+  label: string;
+  value: number | null;
+  /** Extra columns of the chart's data table (e.g. attempts). */
+  extra?: string[];
+}
+
 export interface Bar {
   /** The row's index in the input. */
   index: number;
