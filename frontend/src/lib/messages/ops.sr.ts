@@ -278,6 +278,8 @@ export const opsSr = {
   'indicators.review.pending': 'Чека стручну проверу',
   'indicators.sourceIs': 'Извор: {source}',
   'indicators.signsTitle': 'Знаци које професионалци виде',
+  'indicators.signsTable': 'Табела знакова',
+  'indicators.versionsTable': 'Табела верзија',
   'indicators.signsIntro': 'Знаци немају сопствену тежину: рачунају се као индикатори на које указују.',
   'indicators.colSign': 'Знак',
   'indicators.colKind': 'Врста',
