@@ -58,7 +58,10 @@ async function asTrainer(t) {
   await chooseLanguage(t, 'en');
 }
 
-/** A datetime-local value for a time relative to now, in the browser's (and this process's) zone. */
+/**
+ * A datetime-local value for a time relative to now, in the browser's (and this process's) zone.
+ * @param {number} offsetMinutes
+ */
 function localInput(offsetMinutes) {
   const d = new Date(Date.now() + offsetMinutes * 60_000);
   const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
@@ -144,6 +147,11 @@ tests['a trainer holds a live session: marks the room with the keyboard, correct
   assert.equal(await page.getByRole('radiogroup').count(), 0, 'no marking after closing');
   await axeAllLanguages(t, 'closed register');
 
+  // Attendance certificates for the three who attended.
+  await page.getByRole('button', { name: 'Issue certificates to everyone who attended (3)' }).click();
+  await page.getByText('3 certificates issued.').waitFor();
+  assert.equal(await page.getByRole('link', { name: /^[A-Z0-9-]{6,}$/ }).count(), 3, 'each certificate links to its verification');
+
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
   const csv = await readFile(/** @type {string} */ (await download.path()), 'utf8');
   assert.match(csv, /full_name/);
@@ -175,7 +183,7 @@ async function takeQuiz(t, courseId, quizId) {
       let answer = null;
       if (q.type === 'indicator_identification') {
         const ids = q.choices.map((/** @type {{id: string}} */ c) => c.id);
-        answer = { selected: ids.filter((/** @type {string} */ _, j) => (j + i) % (i + 2) === 0) };
+        answer = { selected: ids.filter((/** @type {string} */ _, /** @type {number} */ j) => (j + i) % (i + 2) === 0) };
       } else if (q.type === 'true_false') {
         answer = { answer: i % 2 === 0 };
       } else if (q.type === 'single_choice' && q.choices?.length) {
