@@ -163,6 +163,21 @@ tests['a trainer holds a live session: marks the room with the keyboard, correct
   const pdf = await t.context.request.get(`/api/v1/sessions/${session.id}/attendance-report`);
   assert.equal(pdf.status(), 200);
   assert.match(pdf.headers()['content-type'] ?? '', /application\/pdf/);
+
+  // After closing, only an admin corrects the register, with a reason, marked as after closing.
+  await t.context.clearCookies();
+  await signIn(t, demo.admin, demoPassword(t));
+  await chooseLanguage(t, 'en');
+  await open(t, `/sessions/${session.id}/register`, 'Attendance register');
+  await page.getByText('As an administrator you can correct it').waitFor();
+  await group(names[3]).getByRole('radio', { name: /Absent/ }).click();
+  await page.getByLabel('Reason for the correction').fill('The excuse was withdrawn');
+  await page.getByRole('button', { name: 'Save register' }).first().click();
+  await page.getByText('1 line saved.').waitFor();
+  const corrected = page.getByRole('row', { name: new RegExp(names[3]) });
+  await corrected.getByText('History (2 entries)').click();
+  await corrected.getByText('after closing').waitFor();
+  await t.axe('register corrected by an admin');
 };
 
 /**
