@@ -281,4 +281,5 @@ export const opsEn: Record<keyof typeof opsSr, Message> = {
   'indicators.reviewNote': 'Review note',
   'indicators.save': 'Save',
   'indicators.savedVersion': 'Saved as version {version}.',
+  'indicators.staleVersion': 'Version {version} was saved meanwhile. Reload the page and make your change again.',
 };

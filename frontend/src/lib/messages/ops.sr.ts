@@ -313,4 +313,5 @@ export const opsSr = {
   'indicators.reviewNote': 'Напомена о провери',
   'indicators.save': 'Сачувај',
   'indicators.savedVersion': 'Сачувано као верзија {version}.',
+  'indicators.staleVersion': 'У међувремену је сачувана верзија {version}. Учитајте страницу поново и поновите измену.',
 } as const satisfies Record<string, Message>;
