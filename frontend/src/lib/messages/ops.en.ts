@@ -49,7 +49,7 @@ export const opsEn: Record<keyof typeof opsSr, Message> = {
   'sessions.capacity': 'Places',
   'sessions.capacityInvalid': 'The number of places is from 1 to 10,000.',
   'sessions.trainer': 'Trainer',
-  'sessions.trainerSelf': 'Me',
+  'sessions.trainerChoose': 'Choose a trainer',
   'sessions.trainerIs': 'Trainer: {name}',
   'sessions.create': 'Add session',
   'sessions.save': 'Save changes',

@@ -49,7 +49,7 @@ export const opsSr = {
   'sessions.capacity': 'Број места',
   'sessions.capacityInvalid': 'Број места је од 1 до 10.000.',
   'sessions.trainer': 'Тренер',
-  'sessions.trainerSelf': 'Ја',
+  'sessions.trainerChoose': 'Изаберите тренера',
   'sessions.trainerIs': 'Тренер: {name}',
   'sessions.create': 'Додај термин',
   'sessions.save': 'Сачувај измене',
