@@ -177,11 +177,18 @@ func TestAPICatalogueReadAndEdit(t *testing.T) {
 	if cat.Version != 3 {
 		t.Fatalf("JSON edit made version %d", cat.Version)
 	}
+	// An edit of an older version is refused rather than replacing the newer one.
+	e.text("admin", "PUT", "/api/v1/indicators?base_version=2", "application/yaml", edited).WantProblem(409, "catalogue_changed")
+	e.text("admin", "PUT", "/api/v1/indicators?base_version=x", "application/yaml", edited).WantProblem(400, "invalid_query")
+	e.text("admin", "PUT", "/api/v1/indicators?base_version=3", "application/yaml", edited).WantStatus(200).JSON(&cat)
+	if cat.Version != 4 {
+		t.Fatalf("edit of the latest made version %d", cat.Version)
+	}
 	var versions struct {
 		Items []struct{ Version int } `json:"items"`
 	}
 	e.do("anonymous", "GET", "/api/v1/indicators/versions", nil).WantStatus(200).JSON(&versions)
-	if len(versions.Items) != 3 || versions.Items[0].Version != 3 {
+	if len(versions.Items) != 4 || versions.Items[0].Version != 4 {
 		t.Fatalf("versions = %+v", versions.Items)
 	}
 	e.do("anonymous", "GET", "/api/v1/indicators?version=9", nil).WantProblem(404, "catalogue_version_not_found")

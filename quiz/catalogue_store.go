@@ -179,6 +179,15 @@ const ActCatalogueUpdate = "catalogue.update"
 // and stores it as a new version. Quizzes already published keep grading with the version they
 // were published with.
 func (s *Service) UpdateCatalogue(ctx context.Context, p *accounts.Principal, format string, source []byte) (int, error) {
+	return s.UpdateCatalogueFrom(ctx, p, format, source, 0)
+}
+
+// errCatalogueChanged: another version was saved since the one the edit started from.
+var errCatalogueChanged = apperr.Conflict("catalogue_changed", "Another version of the catalogue was saved meanwhile; reload it and edit again.")
+
+// UpdateCatalogueFrom is UpdateCatalogue for an edit made to version base: it is refused with
+// 409 when a later version exists, so two admins cannot overwrite each other (base 0: no check).
+func (s *Service) UpdateCatalogueFrom(ctx context.Context, p *accounts.Principal, format string, source []byte, base int) (int, error) {
 	if p == nil || !p.Admin {
 		return 0, apperr.Forbidden("forbidden", "Only administrators edit the catalogue.")
 	}
@@ -199,6 +208,9 @@ func (s *Service) UpdateCatalogue(ctx context.Context, p *accounts.Principal, fo
 			version = 1
 			if max != nil {
 				version = *max + 1
+			}
+			if base > 0 && version != base+1 {
+				return errCatalogueChanged
 			}
 			row := catalogueRow{Version: version, Format: format, Source: string(source), CreatedBy: actor(p), CreatedAt: s.clock()}
 			if err := tx.Create(&row).Error; err != nil {

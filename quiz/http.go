@@ -168,12 +168,21 @@ func (h *Handler) putCatalogue(c *gin.Context) {
 		httpapi.WriteProblem(c, http.StatusUnsupportedMediaType, "unsupported_media_type", "Send the catalogue as application/yaml or application/json.")
 		return
 	}
+	base := 0
+	if raw := c.Query("base_version"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			httpapi.Error(c, apperr.Invalid("invalid_query", "Some query parameters are invalid.", apperr.Field("base_version", "invalid", "must be a version number")))
+			return
+		}
+		base = n
+	}
 	body, ok := httpapi.ReadBody(c)
 	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	v, err := h.svc.UpdateCatalogue(ctx, accounts.FromGin(c), format, body)
+	v, err := h.svc.UpdateCatalogueFrom(ctx, accounts.FromGin(c), format, body, base)
 	if err != nil {
 		httpapi.Error(c, err)
 		return

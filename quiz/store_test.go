@@ -638,3 +638,38 @@ func TestAttemptShowsTheReadersLanguageAndScript(t *testing.T) {
 		t.Fatalf("Serbian evidence: %s", done.Questions[0].Solution.NarrativeHTML)
 	}
 }
+
+// Two admins edit the same version: the first save wins, the second is refused rather than
+// silently replacing it; saving from the latest version works.
+func TestCatalogueEditFromAStaleVersionIsRefused(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if _, v, err := w.svc.Catalogue(ctx, 0); err != nil || v != 1 {
+		t.Fatalf("catalogue = %d, %v", v, err)
+	}
+	const racers = 6
+	var wg sync.WaitGroup
+	errs := make([]error, racers)
+	for i := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = w.svc.UpdateCatalogueFrom(ctx, w.admin, FormatYAML, []byte(weakerHours(t)), 1)
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+			continue
+		}
+		wantCode(t, err, "catalogue_changed")
+	}
+	if won != 1 {
+		t.Fatalf("%d saves from version 1 won, want exactly 1", won)
+	}
+	if v, err := w.svc.UpdateCatalogueFrom(ctx, w.admin, FormatYAML, []byte(weakerHours(t)), 2); err != nil || v != 3 {
+		t.Fatalf("save from the latest = %d, %v", v, err)
+	}
+}

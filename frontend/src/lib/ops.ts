@@ -344,7 +344,9 @@ export const getCatalogue = (version?: number, c: ApiClient = api) =>
   c.get<Catalogue>('/indicators', version ? { query: { version } } : {});
 export const listCatalogueVersions = (c: ApiClient = api) =>
   c.get<{ items: CatalogueVersion[] }>('/indicators/versions').then((r) => r.items);
-export const putCatalogue = (cat: Catalogue, c: ApiClient = api) => c.put<Catalogue>('/indicators', cat);
+/** Saves an edit of version base; the server refuses it (409 catalogue_changed) when a later version exists. */
+export const putCatalogue = (cat: Catalogue, base: number, c: ApiClient = api) =>
+  c.put<Catalogue>('/indicators', cat, { query: { base_version: base } });
 export const assess = (list: IndicatorList, present: string[], c: ApiClient = api) =>
   c.post<Assessment>('/indicators/assess', { list, present });
 
