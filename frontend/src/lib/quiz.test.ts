@@ -12,6 +12,9 @@ import {
   getQuiz,
   isAnswered,
   localText,
+  markEvidence,
+  evidenceId,
+  missingGroups,
   moveItem,
   presentCodes,
   saveAnswer,
@@ -147,5 +150,34 @@ describe('helpers', () => {
     };
     expect(presentCodes(mark)).toEqual(['A', 'B']);
     expect(presentCodes(undefined)).toEqual([]);
+  });
+});
+
+describe('review helpers', () => {
+  it('marks evidence as found or missed, with an id on the first passage and a spoken label', () => {
+    const html = '<p>He <mark data-tag="COE-DOCS">holds two passports</mark> and <mark data-tag="X-1">answers</mark> <mark data-tag="COE-DOCS">again</mark></p>';
+    const out = markEvidence(
+      html,
+      (c) => (c === 'COE-DOCS' ? 'found' : undefined),
+      (c, o) => `${o} <${c}>`,
+      'ev3',
+    );
+    expect(out).toBe(
+      '<p>He <mark data-tag="COE-DOCS" class="ev ev-found" id="ev3-COE-DOCS"><span class="visually-hidden">found &#60;COE-DOCS&#62; </span>holds two passports</mark>' +
+        ' and <mark data-tag="X-1" class="ev ev-missed" id="ev3-X-1"><span class="visually-hidden">missed &#60;X-1&#62; </span>answers</mark>' +
+        ' <mark data-tag="COE-DOCS" class="ev ev-found"><span class="visually-hidden">found &#60;COE-DOCS&#62; </span>again</mark></p>',
+    );
+    expect(evidenceId('ev3', 'COE-DOCS')).toBe('ev3-COE-DOCS');
+  });
+
+  it('reads the groups a failed outcome still needed', () => {
+    expect(missingGroups('a recruitment dimension;D4;D4 or D5;D1, D2 or D3')).toEqual([
+      { role: 'recruitment' },
+      { dimensions: ['D4'] },
+      { dimensions: ['D4', 'D5'] },
+      { dimensions: ['D1', 'D2', 'D3'] },
+    ]);
+    expect(missingGroups(undefined)).toEqual([]);
+    expect(missingGroups('an exploitation dimension')).toEqual([{ role: 'exploitation' }]);
   });
 });

@@ -1,5 +1,6 @@
-import { api, type ApiClient } from './api';
-import type { Locale } from './i18n';
+import { api, ApiError, type ApiClient } from './api';
+import { problemMessage } from './errors';
+import { hasMessage, t, type Locale, type MessageKey } from './i18n';
 import { toLatin } from './translit';
 
 // The quiz API for learners (quiz/openapi.yaml): quizzes, attempts, answers, review, and the
@@ -398,4 +399,70 @@ export function presentCodes(mark: Mark | undefined): string[] {
 /** Formats a 0..1 score as a percentage. */
 export function percent(score: number): number {
   return Math.round(score * 1000) / 10;
+}
+
+export type EvidenceOutcome = 'found' | 'missed';
+
+const escapeHTML = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Marks the evidence passages of a narrative the server highlighted (<mark data-tag="CODE">) as
+ * found or missed: a class for the look, an id on each indicator's first passage (for links from
+ * the feedback) and, for screen readers, the label said before the passage.
+ */
+export function markEvidence(
+  html: string,
+  outcome: (code: string) => EvidenceOutcome | undefined,
+  label: (code: string, outcome: EvidenceOutcome) => string,
+  idPrefix: string,
+): string {
+  const seen = new Set<string>();
+  return html.replace(/<mark data-tag="([A-Za-z0-9_-]{1,64})">/g, (_whole, code: string) => {
+    const o = outcome(code) ?? 'missed';
+    const id = seen.has(code) ? '' : ` id="${idPrefix}-${code}"`;
+    seen.add(code);
+    return `<mark data-tag="${code}" class="ev ev-${o}"${id}><span class="visually-hidden">${escapeHTML(label(code, o))} </span>`;
+  });
+}
+
+/** The id markEvidence gives the first passage of code. */
+export function evidenceId(idPrefix: string, code: string): string {
+  return `${idPrefix}-${code}`;
+}
+
+/** The groups of the case rule a failed outcome still needed, from a reason's "missing.<outcome>" param. */
+export function missingGroups(value: string | undefined): Array<{ role: string } | { dimensions: string[] }> {
+  if (!value) return [];
+  return value
+    .split(';')
+    .map((g) => g.trim())
+    .filter((g) => g !== '')
+    .map((g) => {
+      const role = /^an? ([a-z_-]+) dimension$/.exec(g);
+      if (role) return { role: role[1]! };
+      return { dimensions: g.split(/, | or /).map((d) => d.trim()).filter((d) => d !== '') };
+    });
+}
+
+const quizProblems = new Set([
+  'no_attempts_left',
+  'quiz_closed',
+  'quiz_not_open',
+  'not_enrolled',
+  'quiz_not_found',
+  'quiz_not_published',
+  'attempt_not_found',
+  'attempt_submitted',
+  'deadline_passed',
+  'answer_locked',
+  'invalid_response',
+  'attempt_question_not_found',
+]);
+
+/** An API error of the quiz pages in the user's language. */
+export function quizProblem(err: unknown): string {
+  if (err instanceof ApiError && quizProblems.has(err.code) && hasMessage(`quiz.problem.${err.code}`)) {
+    return t(`quiz.problem.${err.code}` as MessageKey);
+  }
+  return problemMessage(err);
 }
