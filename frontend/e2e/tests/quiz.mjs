@@ -77,7 +77,7 @@ async function orderShown(t) {
   return t.page.locator('.ordering ol li .text').allTextContents();
 }
 
-/** @param {T} t */
+/** @param {T} t @param {string} expect what the dialog says about unanswered questions */
 async function submitThroughDialog(t, expect) {
   await t.page.getByRole('button', { name: 'Submit answers' }).click();
   const dialog = t.page.getByRole('dialog', { name: 'Submit your answers?' });
@@ -140,11 +140,23 @@ export const tests = {
     await page.getByText(`is now at place 3 of ${before.length}`).waitFor();
     await waitSaved(t);
 
+    // A lost connection: the change stays on the page, the state says so, and it is saved once the
+    // connection is back.
+    t.allowConsoleError(/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/);
+    await openQuestion(t, ident.position, n);
+    await t.context.setOffline(true);
+    await page.getByRole('checkbox', { name: /EXP-HOURS/ }).check();
+    await page.getByRole('status').filter({ hasText: 'No connection. One unsaved answer stays on this page' }).waitFor({ timeout: 15_000 });
+    await t.context.setOffline(false);
+    await waitSaved(t);
+
     // Reload: the answers come back from the server.
     await page.reload();
     await page.locator('#q-title').waitFor();
     await openQuestion(t, ident.position, n);
-    for (const code of busDistractors) assert.ok(await page.getByRole('checkbox', { name: new RegExp(code) }).isChecked(), `${code} kept`);
+    for (const code of [...busDistractors, 'EXP-HOURS']) {
+      assert.ok(await page.getByRole('checkbox', { name: new RegExp(code) }).isChecked(), `${code} kept`);
+    }
     assert.ok(!(await page.getByRole('checkbox', { name: /REC-COE-DOCS/ }).isChecked()));
     await openQuestion(t, ordering.position, n);
     assert.deepEqual(await orderShown(t), after, 'the order is kept');
@@ -276,6 +288,34 @@ export const tests = {
     await t.goto(`/quizzes/${shared.quizId}`);
     await page.getByText('Your grade: 100%').waitFor();
     await page.getByText('2 of 3 used').waitFor();
+  },
+
+  'with feedback after each question, a checked answer is marked and locked': async (t) => {
+    const { page } = t;
+    const { course } = await learnerWithQuiz(t);
+    const quizzes = await (await t.context.request.get('/api/v1/quizzes', { params: { course_id: course.id } })).json();
+    const practice = quizzes.items.find((/** @type {{settings: {feedback_timing: string}}} */ q) => q.settings.feedback_timing === 'after_each');
+    assert.ok(practice, 'the foundation course has a practice quiz with feedback after each question');
+    await t.goto(`/quizzes/${practice.id}`);
+    await page.getByText('after each question', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Start the quiz' }).click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    const id = attemptIdFromURL(t);
+    const a = await attemptJSON(t, id);
+    const ident = /** @type {Q} */ (a.questions.find((q) => q.type === 'indicator_identification'));
+    await openQuestion(t, ident.position, a.questions.length);
+    const first = page.getByRole('checkbox').first();
+    await first.check();
+    await page.getByRole('button', { name: 'Check answer' }).click();
+    await page.getByRole('heading', { name: 'Feedback' }).waitFor();
+    await page.getByText(/You recognised \d+ of the \d+ indicators present/).waitFor();
+    assert.ok(await first.isDisabled(), 'a checked answer is locked');
+    await t.axe('attempt with feedback');
+    await page.reload();
+    await page.locator('#q-title').waitFor();
+    await openQuestion(t, ident.position, a.questions.length);
+    await page.getByRole('heading', { name: 'Feedback' }).waitFor();
+    assert.ok(await page.getByRole('checkbox').first().isDisabled(), 'still locked after a reload');
   },
 
   'quiz, attempt and review pages pass axe in every language and fit 360 px': async (t) => {

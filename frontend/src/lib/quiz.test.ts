@@ -164,7 +164,7 @@ describe('review helpers', () => {
     );
     expect(out).toBe(
       '<p>He <mark data-tag="COE-DOCS" class="ev ev-found" id="ev3-COE-DOCS"><span class="visually-hidden">found &#60;COE-DOCS&#62; </span>holds two passports</mark>' +
-        ' and <mark data-tag="X-1" class="ev ev-missed" id="ev3-X-1"><span class="visually-hidden">missed &#60;X-1&#62; </span>answers</mark>' +
+        ' and <mark data-tag="X-1" class="ev ev-shown" id="ev3-X-1"><span class="visually-hidden">shown &#60;X-1&#62; </span>answers</mark>' +
         ' <mark data-tag="COE-DOCS" class="ev ev-found"><span class="visually-hidden">found &#60;COE-DOCS&#62; </span>again</mark></p>',
     );
     expect(evidenceId('ev3', 'COE-DOCS')).toBe('ev3-COE-DOCS');

@@ -401,13 +401,14 @@ export function percent(score: number): number {
   return Math.round(score * 1000) / 10;
 }
 
-export type EvidenceOutcome = 'found' | 'missed';
+/** How a passage is marked: evidence of an indicator found or missed, or just shown (no identification). */
+export type EvidenceOutcome = 'found' | 'missed' | 'shown';
 
 const escapeHTML = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Marks the evidence passages of a narrative the server highlighted (<mark data-tag="CODE">) as
- * found or missed: a class for the look, an id on each indicator's first passage (for links from
+ * found, missed or just shown: a class for the look, an id on each indicator's first passage (for links from
  * the feedback) and, for screen readers, the label said before the passage.
  */
 export function markEvidence(
@@ -418,7 +419,7 @@ export function markEvidence(
 ): string {
   const seen = new Set<string>();
   return html.replace(/<mark data-tag="([A-Za-z0-9_-]{1,64})">/g, (_whole, code: string) => {
-    const o = outcome(code) ?? 'missed';
+    const o = outcome(code) ?? 'shown';
     const id = seen.has(code) ? '' : ` id="${idPrefix}-${code}"`;
     seen.add(code);
     return `<mark data-tag="${code}" class="ev ev-${o}"${id}><span class="visually-hidden">${escapeHTML(label(code, o))} </span>`;

@@ -169,6 +169,8 @@ export const quizEn: Record<keyof typeof quizSr, Message> = {
   'review.legend': 'Marks in the case',
   'review.legendSample': 'passage',
   'review.legendFound': 'evidence of an indicator you recognised (solid line, ✓)',
+  'review.evidenceShown': 'Evidence of indicator {name} ({code}):',
+  'review.legendShown': 'a passage showing an indicator present in the case (dotted line, ◆)',
   'review.legendMissed': 'evidence of an indicator you missed (dashed box, !)',
   'review.ruleTitle': 'How the decision rule decided',
   'review.ruleOutcome': 'Under the decision rule the case is:',

@@ -187,6 +187,8 @@ export const quizSr = {
   'review.legend': 'Ознаке у опису случаја',
   'review.legendSample': 'одломак',
   'review.legendFound': 'доказ индикатора који сте препознали (пуна линија, ✓)',
+  'review.evidenceShown': 'Доказ индикатора {name} ({code}):',
+  'review.legendShown': 'одломак који показује индикатор присутан у случају (тачкаста линија, ◆)',
   'review.legendMissed': 'доказ индикатора који сте пропустили (испрекидан оквир, !)',
   'review.ruleTitle': 'Како је правило одлучило',
   'review.ruleOutcome': 'Према правилу одлучивања случај је:',
