@@ -288,6 +288,17 @@ export const tests = {
     await t.goto(`/quizzes/${shared.quizId}`);
     await page.getByText('Your grade: 100%').waitFor();
     await page.getByText('2 of 3 used').waitFor();
+
+    // The last attempt is used elsewhere (another tab) while this page still offers to start one:
+    // the server's refusal is shown in the user's language, and the page then says why.
+    const third = await t.context.request.post(`/api/v1/quizzes/${shared.quizId}/attempts`);
+    assert.equal(third.status(), 201);
+    assert.equal((await t.context.request.post(`/api/v1/attempts/${(await third.json()).id}/submit`)).status(), 200);
+    await chooseLanguage(t, 'sr-Cyrl');
+    await page.getByRole('button', { name: 'Започни нови покушај' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Искористили сте све дозвољене покушаје за овај квиз.' }).waitFor();
+    await page.getByText('Искористили сте све дозвољене покушаје.', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Започни нови покушај' }).count(), 0);
   },
 
   'with feedback after each question, a checked answer is marked and locked': async (t) => {
@@ -316,6 +327,59 @@ export const tests = {
     await openQuestion(t, ident.position, a.questions.length);
     await page.getByRole('heading', { name: 'Feedback' }).waitFor();
     assert.ok(await page.getByRole('checkbox').first().isDisabled(), 'still locked after a reload');
+  },
+
+  'a timed attempt is submitted by the server when time runs out, and the page goes to the review': async (t) => {
+    const { page } = t;
+    const password = process.env.DEMO_PASSWORD;
+    if (!password) t.skip('needs the demo admin (DEMO_PASSWORD) to make a course with a short time limit');
+    const admin = await apiSession(t, demo.admin, /** @type {string} */ (password));
+    /** @param {import('playwright-core').APIResponse} res */
+    const ok = async (res) => {
+      assert.ok(res.ok(), `${res.url()}: ${res.status()} ${await res.text()}`);
+      return res.json();
+    };
+    const slug = `timed-${Date.now().toString(36)}`;
+    const course = await ok(
+      await admin.post('/api/v1/courses', { data: { slug, title: { sr: 'Кратак тест', en: 'A short timed test' }, professions: ['other'], level: 'introductory' } }),
+    );
+    try {
+      const mod = await ok(await admin.post(`/api/v1/courses/${course.id}/modules`, { data: { title: { sr: 'Модул', en: 'Module' } } }));
+      await ok(await admin.post(`/api/v1/modules/${mod.id}/lessons`, { data: { title: { sr: 'Лекција', en: 'Lesson' }, body: { sr: 'Текст.', en: 'Text.' } } }));
+      const question = await ok(
+        await admin.post('/api/v1/questions', {
+          data: { course_id: course.id, content: { type: 'true_false', title: 'tf', stem: { sr: 'Тачно?', en: 'Is this true?' }, answer: true } },
+        }),
+      );
+      const quiz = await ok(
+        await admin.post('/api/v1/quizzes', {
+          data: {
+            module_id: mod.id,
+            settings: { title: { sr: 'Кратак тест', en: 'Eight seconds' }, pass_mark: 0.5, time_limit_seconds: 8 },
+            slots: [{ question_id: question.id }],
+          },
+        }),
+      );
+      await ok(await admin.post(`/api/v1/quizzes/${quiz.id}/publish`));
+      await ok(await admin.post(`/api/v1/courses/${course.id}/publish`));
+
+      await registerByApi(t, { email: uniqueEmail('timed'), name: 'Tea Timed', profession: 'other', locale: 'en' });
+      await ok(await t.context.request.post(`/api/v1/courses/${course.id}/enrolment`));
+      await t.goto(`/quizzes/${quiz.id}`);
+      await page.getByText('Once you start you have 1 minute').waitFor();
+      await page.getByRole('button', { name: 'Start the quiz' }).click();
+      await page.waitForURL(/\/attempts\/\d+$/);
+      await page.getByText('Time left').waitFor();
+      await page.getByRole('radio', { name: 'True', exact: true }).check();
+      await waitSaved(t);
+      // No submit: the deadline passes, the server submits, and the page follows.
+      await page.waitForURL(/\/attempts\/\d+\/review$/, { timeout: 20_000 });
+      await page.getByText('Time ran out and the attempt was submitted automatically').waitFor();
+      await page.getByText('✓ passed').first().waitFor();
+    } finally {
+      await admin.post(`/api/v1/courses/${course.id}/archive`);
+      await admin.dispose();
+    }
   },
 
   'quiz, attempt and review pages pass axe in every language and fit 360 px': async (t) => {

@@ -15,6 +15,7 @@ import {
   markEvidence,
   evidenceId,
   missingGroups,
+  quizProblem,
   moveItem,
   presentCodes,
   saveAnswer,
@@ -179,5 +180,16 @@ describe('review helpers', () => {
     ]);
     expect(missingGroups(undefined)).toEqual([]);
     expect(missingGroups('an exploitation dimension')).toEqual([{ role: 'exploitation' }]);
+  });
+});
+
+describe('quizProblem', () => {
+  it('says why a start was refused in the user language, and falls back to the common messages', async () => {
+    const { setLocale } = await import('./i18n');
+    await setLocale('sr-Latn');
+    expect(quizProblem(new ApiError({ status: 409, code: 'no_attempts_left' }))).toBe('Iskoristili ste sve dozvoljene pokušaje za ovaj kviz.');
+    expect(quizProblem(new ApiError({ status: 409, code: 'quiz_closed' }))).toBe('Kviz je zatvoren; novi pokušaji više nisu mogući.');
+    expect(quizProblem(new ApiError({ status: 0, code: 'network_error' }))).toBe('Server nije dostupan. Proverite vezu i pokušajte ponovo.');
+    await setLocale('sr-Cyrl');
   });
 });
