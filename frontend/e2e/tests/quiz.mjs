@@ -382,6 +382,24 @@ export const tests = {
     }
   },
 
+  'Serbian content follows the chosen script': async (t) => {
+    const { page } = t;
+    const { quiz } = await learnerWithQuiz(t);
+    await t.goto(`/quizzes/${quiz.id}`);
+    await chooseLanguage(t, 'sr-Cyrl');
+    await page.locator('main h1', { hasText: 'Завршни тест: основе' }).waitFor();
+    await page.getByRole('button', { name: 'Започни квиз' }).click();
+    await page.waitForURL(/\/attempts\/\d+$/);
+    const a = await attemptJSON(t, attemptIdFromURL(t));
+    const ident = /** @type {Q} */ (a.questions.find((q) => q.type === 'indicator_identification'));
+    await page.getByRole('navigation', { name: 'Питања' }).getByRole('button', { name: new RegExp(`^Питање ${ident.position},`) }).click();
+    await page.getByRole('region', { name: 'Опис случаја' }).getByRole('heading', { name: 'На аутобуској станици' }).waitFor();
+    await chooseLanguage(t, 'sr-Latn');
+    await page.getByRole('region', { name: 'Opis slučaja' }).getByRole('heading', { name: 'Na autobuskoj stanici' }).waitFor();
+    await page.getByRole('region', { name: 'Opis slučaja' }).getByText(/blagajnic/).first().waitFor();
+    assert.equal(await page.locator('.case-col .scenario').getAttribute('lang'), 'sr-Latn');
+  },
+
   'quiz, attempt and review pages pass axe in every language and fit 360 px': async (t) => {
     const { page } = t;
     const { quiz } = await learnerWithQuiz(t);

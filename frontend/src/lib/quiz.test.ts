@@ -15,6 +15,7 @@ import {
   markEvidence,
   evidenceId,
   missingGroups,
+  scriptMatches,
   quizProblem,
   moveItem,
   presentCodes,
@@ -191,5 +192,15 @@ describe('quizProblem', () => {
     expect(quizProblem(new ApiError({ status: 409, code: 'quiz_closed' }))).toBe('Kviz je zatvoren; novi pokušaji više nisu mogući.');
     expect(quizProblem(new ApiError({ status: 0, code: 'network_error' }))).toBe('Server nije dostupan. Proverite vezu i pokušajte ponovo.');
     await setLocale('sr-Cyrl');
+  });
+});
+
+describe('scriptMatches', () => {
+  it('compares the script of Serbian content with the UI', () => {
+    expect(scriptMatches('sr', '<p>Дуг</p>', 'sr-Cyrl')).toBe(true);
+    expect(scriptMatches('sr', '<p>Дуг</p>', 'sr-Latn')).toBe(false);
+    expect(scriptMatches('sr', '<p>Dug</p>', 'sr-Cyrl')).toBe(false);
+    expect(scriptMatches('sr', '<p>Dug</p>', 'en')).toBe(true);
+    expect(scriptMatches('en', '<p>Debt</p>', 'sr-Cyrl')).toBe(true);
   });
 });

@@ -467,3 +467,13 @@ export function quizProblem(err: unknown): string {
   }
   return problemMessage(err);
 }
+
+/**
+ * Whether Serbian content the server rendered is in the script the UI shows now (the server
+ * writes Serbian in the script of the user's profile, which follows the language switcher a
+ * moment later).
+ */
+export function scriptMatches(lang: 'sr' | 'en', sample: string, locale: Locale): boolean {
+  if (lang === 'en' || locale === 'en' || !/\p{L}/u.test(sample)) return true;
+  return contentLangTag(lang, sample) === locale;
+}
