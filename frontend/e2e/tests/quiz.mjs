@@ -430,10 +430,17 @@ export const tests = {
     await t.axe('submit dialog');
     await page.keyboard.press('Escape');
 
-    await page.setViewportSize({ width: 360, height: 740 });
-    await assertFits(t, 360);
     const ordering = /** @type {Q} */ (a.questions.find((q) => q.type === 'ordering'));
     await openQuestion(t, ordering.position, a.questions.length);
+    // Dragging is a shortcut for the buttons.
+    const items = page.locator('.ordering ol li');
+    const before = await orderShown(t);
+    await items.nth(0).dragTo(items.nth(2), { sourcePosition: { x: 12, y: 12 }, targetPosition: { x: 12, y: 12 } });
+    assert.equal((await orderShown(t))[2], before[0], 'dragging the first item onto the third moves it there');
+    await page.getByText('is now at place 3 of').waitFor();
+    await page.setViewportSize({ width: 360, height: 740 });
+    await assertFits(t, 360);
+    await openQuestion(t, ident.position, a.questions.length);
     await assertFits(t, 360);
     await t.goto(`/quizzes/${quiz.id}`);
     await page.getByRole('button', { name: 'Continue the attempt' }).waitFor();

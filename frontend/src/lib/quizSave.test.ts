@@ -154,6 +154,7 @@ describe('isTransient', () => {
     [server(503, 'x'), true],
     [server(500, 'internal'), true],
     [server(429, 'too_many_attempts'), true],
+    [server(401, 'session_expired'), true],
     [server(422, 'invalid_response'), false],
     [server(409, 'answer_locked'), false],
     [new TypeError('boom'), true],

@@ -60,7 +60,9 @@ const closedCodes = new Set(['attempt_submitted', 'deadline_passed']);
 /** Whether a failed save may succeed if tried again later. */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof ApiError)) return true; // not an answer from the server at all
-  return err.code === NETWORK_ERROR || err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+  // 401: the session could not be renewed; the app sends the user to sign in, and the answer is
+  // kept rather than dropped in case the page stays.
+  return err.code === NETWORK_ERROR || err.status === 0 || err.status === 401 || err.status === 408 || err.status === 429 || err.status >= 500;
 }
 
 export class SaveQueue<R = unknown> {
