@@ -15,6 +15,7 @@ import {
   markEvidence,
   evidenceId,
   missingGroups,
+  serverClockOffset,
   scriptMatches,
   quizProblem,
   moveItem,
@@ -202,5 +203,17 @@ describe('scriptMatches', () => {
     expect(scriptMatches('sr', '<p>Dug</p>', 'sr-Cyrl')).toBe(false);
     expect(scriptMatches('sr', '<p>Dug</p>', 'en')).toBe(true);
     expect(scriptMatches('en', '<p>Debt</p>', 'sr-Cyrl')).toBe(true);
+  });
+});
+
+describe('serverClockOffset', () => {
+  const at = (date: string | null) => async () => new Response('ok', { headers: date ? { Date: date } : {} });
+  it('tells how far the server clock is ahead, ignoring small differences', async () => {
+    const now = Date.parse('2026-01-01T10:00:00.000Z');
+    expect(await serverClockOffset(at('Thu, 01 Jan 2026 10:05:00 GMT'), () => now)).toBe(300_500);
+    expect(await serverClockOffset(at('Thu, 01 Jan 2026 09:59:00 GMT'), () => now)).toBe(-59_500);
+    expect(await serverClockOffset(at('Thu, 01 Jan 2026 10:00:01 GMT'), () => now)).toBe(0);
+    expect(await serverClockOffset(at(null), () => now)).toBe(0);
+    expect(await serverClockOffset(async () => Promise.reject(new TypeError('offline')), () => now)).toBe(0);
   });
 });

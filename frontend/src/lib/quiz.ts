@@ -477,3 +477,27 @@ export function scriptMatches(lang: 'sr' | 'en', sample: string, locale: Locale)
   if (lang === 'en' || locale === 'en' || !/\p{L}/u.test(sample)) return true;
   return contentLangTag(lang, sample) === locale;
 }
+
+/**
+ * How far the server's clock is ahead of this computer's, in milliseconds, from the Date header
+ * of a small request (whole seconds; 0 when it cannot be told or is under 2 s). Countdowns add
+ * it to Date.now(), so that a station computer with a wrong clock still shows the server's
+ * deadline right.
+ */
+export async function serverClockOffset(
+  doFetch: typeof fetch = (input, init) => globalThis.fetch(input, init),
+  now: () => number = Date.now,
+): Promise<number> {
+  try {
+    const sent = now();
+    const res = await doFetch('/healthz', { method: 'GET', cache: 'no-store', credentials: 'omit' });
+    const got = now();
+    const date = Date.parse(res.headers.get('Date') ?? '');
+    if (Number.isNaN(date)) return 0;
+    // The header is truncated to the second: compare with the middle of that second.
+    const offset = date + 500 - (sent + got) / 2;
+    return Math.abs(offset) < 2000 ? 0 : Math.round(offset);
+  } catch {
+    return 0;
+  }
+}

@@ -83,6 +83,10 @@ export const quizEn: Record<keyof typeof quizSr, Message> = {
   },
   'attempt.unansweredList': 'Not answered: {list}.',
   'attempt.confirmAllAnswered': 'You have answered all {count} questions.',
+  'attempt.confirmUnchecked': {
+    one: 'You have not checked one answer; it is not submitted.',
+    other: 'You have not checked {count} answers; they are not submitted.',
+  },
   'attempt.confirmFinal': 'Once submitted, the answers can no longer change.',
   'attempt.notSavedYet': 'Some answers are not saved yet because the server cannot be reached. Wait for the connection to return, then submit again.',
   'attempt.timeLeft': 'Time left',

@@ -91,6 +91,11 @@ export const quizSr = {
   },
   'attempt.unansweredList': 'Без одговора: {list}.',
   'attempt.confirmAllAnswered': 'Одговорили сте на свих {count} питања.',
+  'attempt.confirmUnchecked': {
+    one: 'Један одговор нисте проверили; он се не предаје.',
+    few: '{count} одговора нисте проверили; они се не предају.',
+    other: '{count} одговора нисте проверили; они се не предају.',
+  },
   'attempt.confirmFinal': 'После предаје одговори се више не могу мењати.',
   'attempt.notSavedYet': 'Неки одговори још нису сачувани јер нема везе са сервером. Сачекајте да се веза врати, па предајте поново.',
   'attempt.timeLeft': 'Преостало време',
