@@ -268,11 +268,40 @@ tests['a manager downloads staff certificates: one, a bulk ZIP, and a background
   await page.locator('#to-error', { hasText: 'The end date cannot be before the start date.' }).waitFor();
 };
 
-tests['a manager downloads the attendance report for a period'] = async (t) => {
+tests['a manager downloads the attendance report for a period and sees who attended which session'] = async (t) => {
   const { page } = t;
   const inst = await asManager(t);
+  // A session held two hours ago, a member of the institution present at it.
+  const stamp = Date.now().toString(36);
+  const course = await tinyCourse(t, stamp);
+  const member = await newMember(t, inst.id, `Emina Prisutna ${stamp}`);
+  let res = await member.api.post(`/api/v1/courses/${course.id}/enrolment`);
+  assert.ok([200, 201].includes(res.status()), await res.text());
+  const trainer = await apiSession(t, demo.trainer, demoPassword(t));
+  res = await trainer.post(`/api/v1/courses/${course.id}/sessions`, {
+    data: {
+      kind: 'in_person',
+      title: { sr: `Радионица ${stamp}`, en: `Workshop ${stamp}` },
+      place: 'Нови Сад',
+      starts_at: new Date(Date.now() - 2 * 3600_000).toISOString(),
+      duration_minutes: 90,
+      capacity: 10,
+    },
+  });
+  assert.equal(res.status(), 201, await res.text());
+  const session = await res.json();
+  res = await trainer.post(`/api/v1/sessions/${session.id}/registrations`, { data: { user_ids: [member.id] } });
+  assert.equal(res.status(), 200, await res.text());
+  res = await trainer.put(`/api/v1/sessions/${session.id}/attendance`, { data: { entries: [{ user_id: member.id, status: 'present' }] } });
+  assert.equal(res.status(), 200, await res.text());
+  await trainer.dispose();
+  await member.api.dispose();
+
   await open(t, `/institutions/${inst.id}/attendance`, 'Attendance reports');
-  await page.getByRole('status').filter({ hasText: /session|No sessions/ }).waitFor();
+  await page.getByRole('status').filter({ hasText: /sessions? found/ }).waitFor();
+  const held = page.locator('article', { has: page.locator('h3', { hasText: `Workshop ${stamp}` }) });
+  await held.locator('tbody tr', { hasText: member.name }).getByText('Present').waitFor();
+  await held.getByText(course.title).waitFor();
   await t.axe('attendance');
   const dl = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download the report (PDF)' }).click();
