@@ -176,3 +176,14 @@ describe('charts', () => {
     expect(shorten('абвгдђежзи', 5)).toBe('абвг…');
   });
 });
+
+describe('local words for problems', () => {
+  it('replaces the form and field messages it knows', async () => {
+    const { localize } = await import('./manage');
+    const { ApiError } = await import('./api');
+    const err = new ApiError({ status: 422, code: 'course_not_published', errors: [{ field: 'course_id', code: 'not_published', message: 'x' }, { field: 'due_at', code: 'other', message: 'y' }] });
+    const view = localize({ form: 'server', fields: { due_at: 'keep' } as Record<string, string> }, err, { course_not_published: 'F', 'course_id.not_published': 'C' });
+    expect(view).toEqual({ form: 'F', fields: { course_id: 'C', due_at: 'keep' } });
+    expect(localize({ form: 'a', fields: {} }, new Error('x'), { x: 'y' })).toEqual({ form: 'a', fields: {} });
+  });
+});

@@ -1,4 +1,4 @@
-import { api, type ApiClient, type Query } from './api';
+import { api, ApiError, type ApiClient, type Query } from './api';
 import type { Page } from './accounts';
 import type { Locale } from './i18n';
 
@@ -449,4 +449,19 @@ export async function staffSessions(
     for (const b of batch) if (b && b.entries.length > 0) items.push(b);
   }
   return { items, truncated: held.length > picked.length };
+}
+
+/**
+ * Puts this area's own words on problems the shared catalogue does not name: words is keyed by
+ * the problem's code (the form's message) or by field.code (that field's message).
+ */
+export function localize<V extends { form: string | null; fields: Record<string, string> }>(view: V, err: unknown, words: Readonly<Record<string, string>>): V {
+  if (!(err instanceof ApiError)) return view;
+  const form = words[err.code];
+  if (form !== undefined) view.form = form;
+  for (const e of err.errors) {
+    const text = words[`${e.field}.${e.code}`];
+    if (text !== undefined) view.fields[e.field] = text;
+  }
+  return view;
 }
