@@ -366,6 +366,17 @@ for (const lang of languages) {
         for (const d of await page.locator('details').all()) await d.locator('summary').click();
       }
       await t.axe(`${tab} in ${lang.code}`);
+      // The states that come after an action: errors by the fields, a finished export.
+      if (tab === 'assign') {
+        await page.locator('main form button[type="submit"]').click();
+        await page.locator('#course_id-error').waitFor();
+        await t.axe(`${tab} with errors in ${lang.code}`);
+      }
+      if (tab === 'certificates' && (await page.locator('.bulk button.secondary').count()) > 0) {
+        await page.locator('.bulk button.secondary').click();
+        await page.locator('.export button').waitFor();
+        await t.axe(`${tab} with an export in ${lang.code}`);
+      }
     }
   };
 }
