@@ -387,11 +387,15 @@ tests['the manager’s pages fit a 360 px wide phone'] = async (t) => {
   const { page } = t;
   await page.setViewportSize({ width: 360, height: 740 });
   const inst = await asManager(t);
-  for (const tab of tabs) {
-    await t.goto(`/institutions/${inst.id}/${tab}`);
-    await page.locator('main .subtitle', { hasText: inst.name }).waitFor();
-    await page.waitForLoadState('networkidle');
-    await assertFits(t, 360);
+  for (const lang of ['en', 'sr-Cyrl']) {
+    await chooseLanguage(t, lang);
+    for (const tab of tabs) {
+      await t.goto(`/institutions/${inst.id}/${tab}`);
+      await page.locator('main .subtitle', { hasText: inst.name }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      await assertFits(t, 360);
+    }
   }
 };
 
