@@ -247,7 +247,7 @@ func TestAttendanceCertificates(t *testing.T) {
 	}
 	w.facts.attended[[2]int64{1, w.holder}] = append(w.facts.attended[[2]int64{1, w.holder}],
 		AttendedSession{SessionID: 12, StartsAt: day(9), Place: "Београд", Hours: 4, TrainerID: w.other})
-	if err := w.svc.RegisterClosed(ctx, 1, []int64{w.holder, w.holderB}); err != nil {
+	if err := w.svc.RegisterClosed(ctx, courses.RegisterEvent{SessionID: 12, CourseID: 1, UserIDs: []int64{w.holder, w.holderB}}); err != nil {
 		t.Fatal(err)
 	}
 	mine, _, err := w.svc.Mine(ctx, w.principal(w.holder), 0, 10)

@@ -221,7 +221,7 @@ func (s *Service) Enrol(ctx context.Context, p *accounts.Principal, courseID int
 		if !c.SelfEnrol && !edit {
 			return apperr.Unprocessable("enrolment_closed", "This course is assigned by managers or trainers; it is not open to self-enrolment.")
 		}
-		e = enrolment{UserID: p.UserID, CourseID: c.ID, Source: SourceSelf, EnrolledAt: s.now()}
+		e = enrolment{UserID: p.UserID, CourseID: c.ID, Source: SourceSelf, EnrolledAt: s.now(), Cycle: 1}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&e)
 		if res.Error != nil {
 			return res.Error
@@ -293,7 +293,7 @@ func (s *Service) enrolUsers(tx *gorm.DB, p *accounts.Principal, c *course, ids 
 				rep.DueUpdated = append(rep.DueUpdated, id)
 			}
 		default:
-			rows = append(rows, enrolment{UserID: id, CourseID: c.ID, Source: source, AssignedBy: by, DueAt: due, EnrolledAt: now})
+			rows = append(rows, enrolment{UserID: id, CourseID: c.ID, Source: source, AssignedBy: by, DueAt: due, EnrolledAt: now, Cycle: 1})
 			rep.Enrolled = append(rep.Enrolled, id)
 		}
 	}
