@@ -99,10 +99,11 @@ func (s *Service) Retake(ctx context.Context, p *accounts.Principal, courseID in
 		if res.RowsAffected != 1 {
 			return errVersionConflict
 		}
-		if err := tx.Where("id = ?", e.ID).Take(e).Error; err != nil {
+		var fresh enrolment
+		if err := tx.Where("id = ?", e.ID).Take(&fresh).Error; err != nil {
 			return err
 		}
-		out, err = s.progressFor(tx, e, c)
+		out, err = s.progressFor(tx, &fresh, c)
 		return err
 	})
 	return out, err
