@@ -282,7 +282,6 @@ func TestQuizRequirementsInTheFileFormat(t *testing.T) {
 		cf.Quizzes[1].Module != 2 || cf.Quizzes[1].Quiz != 1 || cf.Quizzes[1].MinScore != 0 {
 		t.Fatalf("exported requirements = %+v, %v\n%s", cf, problems, exported["course.yaml"])
 	}
-	t.Logf("exported course.yaml:\n%s", exported["course.yaml"])
 	w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, exported), nil).WantStatus(200)
 	if got := rule(); !same(got, 1, want...) {
 		t.Fatalf("rule after the round trip = %+v", got)
