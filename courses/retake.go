@@ -86,18 +86,8 @@ func (s *Service) Retake(ctx context.Context, p *accounts.Principal, courseID in
 		if c.Status != StatusPublished {
 			return apperr.Unprocessable("course_not_published", "Only a published course can be taken.")
 		}
-		if err := archiveCycle(tx, e, now); err != nil {
+		if err := startNextCycle(tx, e, now, map[string]any{"due_at": nil, "last_activity_at": now}); err != nil {
 			return err
-		}
-		res := tx.Model(&enrolment{}).Where("id = ? AND cycle = ?", e.ID, e.Cycle).Updates(map[string]any{
-			"cycle": e.cycleNumber() + 1, "cycle_started_at": now, "completed_at": nil, "completed_revision": 0,
-			"completion_notified_at": nil, "due_at": nil, "last_activity_at": now,
-		})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errVersionConflict
 		}
 		var fresh enrolment
 		if err := tx.Where("id = ?", e.ID).Take(&fresh).Error; err != nil {
@@ -107,6 +97,35 @@ func (s *Service) Retake(ctx context.Context, p *accounts.Principal, courseID in
 		return err
 	})
 	return out, err
+}
+
+// renewable says whether a completed enrolment may start its next cycle
+// now: its validity has passed and its completion was delivered.
+func renewable(e *enrolment, validityMonths int, now time.Time) bool {
+	from := retakeFrom(e, validityMonths)
+	return from != nil && !now.Before(*from) && e.CompletionNotifiedAt != nil
+}
+
+// startNextCycle keeps e's finished cycle and starts the next one, with
+// more column updates. Two requests renewing the same cycle: one wins, the
+// other gets version_conflict.
+func startNextCycle(tx *gorm.DB, e *enrolment, now time.Time, more map[string]any) error {
+	if err := archiveCycle(tx, e, now); err != nil {
+		return err
+	}
+	updates := map[string]any{"cycle": e.cycleNumber() + 1, "cycle_started_at": now, "completed_at": nil, "completed_revision": 0,
+		"completion_notified_at": nil}
+	for k, v := range more {
+		updates[k] = v
+	}
+	res := tx.Model(&enrolment{}).Where("id = ? AND cycle = ? AND completed_at IS NOT NULL", e.ID, e.Cycle).Updates(updates)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return errVersionConflict
+	}
+	return nil
 }
 
 // archiveCycle copies the finished cycle into course_completions and clears

@@ -112,4 +112,30 @@ func TestRetakeStartsAFreshCycle(t *testing.T) {
 	}
 	// Others cannot re-take what they never took.
 	w.do("learner_b", "POST", path("/courses/%d/retake", bc.ID), nil).WantProblem(404, "not_enrolled")
+
+	// A manager's assignment renews a completion that has expired (and
+	// leaves one that has not alone), with the due date given.
+	assign := func(due time.Time) courses.EnrolReport {
+		t.Helper()
+		var rep courses.EnrolReport
+		w.do("manager_same", "POST", path("/institutions/%d/enrolments", w.f.InstA), map[string]any{"course_id": bc.ID,
+			"user_ids": []int64{w.f.Users["learner"]}, "due_at": due}).WantStatus(200).JSON(&rep)
+		return rep
+	}
+	if rep := assign(clock.now().AddDate(0, 1, 0)); len(rep.Renewed) != 0 || len(rep.AlreadyEnrolled) != 1 {
+		t.Fatalf("assigning a valid completion: %+v", rep)
+	}
+	clock.advance(200 * 24 * time.Hour)
+	s.Refresh(w.f)
+	due := clock.now().AddDate(0, 1, 0).Truncate(time.Second)
+	if rep := assign(due); len(rep.Renewed) != 1 || rep.Renewed[0] != w.f.Users["learner"] || len(rep.AlreadyEnrolled) != 0 {
+		t.Fatalf("assigning an expired completion: %+v", rep)
+	}
+	third := w.progress("learner", bc.ID)
+	if third.Cycle != 3 || third.Completed || third.DueAt == nil || !third.DueAt.Equal(due) || len(third.PreviousCycles) != 2 {
+		t.Fatalf("after the renewing assignment = %+v", third)
+	}
+	if rep := assign(due); len(rep.Renewed) != 0 || len(rep.AlreadyEnrolled) != 1 {
+		t.Fatalf("assigning again: %+v", rep)
+	}
 }
