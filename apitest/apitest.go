@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -48,14 +49,27 @@ func New(tb testing.TB) *Server {
 	return NewOn(tb, db)
 }
 
+// NewWithClock builds the platform on a fresh database with now as its
+// clock, for tests that move time. Access tokens expire by that clock too:
+// after moving it, sign the fixture in again (Fixture.Refresh).
+func NewWithClock(tb testing.TB, now func() time.Time) *Server {
+	tb.Helper()
+	return newOn(tb, dbtest.New(tb), now)
+}
+
 // NewOn builds the platform on db.
 func NewOn(tb testing.TB, db *database.DB) *Server {
+	tb.Helper()
+	return newOn(tb, db, nil)
+}
+
+func newOn(tb testing.TB, db *database.DB, now func() time.Time) *Server {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a, err := app.New(app.Config{BaseURL: "https://prepoznaj.test", Version: "test"}, db, Secret, log)
+	a, err := app.New(app.Config{BaseURL: "https://prepoznaj.test", Version: "test", Now: now}, db, Secret, log)
 	if err != nil {
 		tb.Fatalf("build app: %v", err)
 	}

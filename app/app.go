@@ -30,6 +30,11 @@ type App struct {
 	Engine   *gin.Engine
 	Handler  http.Handler
 	Spec     *httpapi.Spec
+
+	// RedeliverEvery is how often RunBackground retries the completions and
+	// closed registers whose certificates could not be issued (a minute).
+	RedeliverEvery time.Duration
+	log            *slog.Logger
 }
 
 // New builds the platform on an open, migrated database.
@@ -48,7 +53,10 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 	if err != nil {
 		return nil, err
 	}
-	now := func() time.Time { return time.Now().UTC() }
+	now := cfg.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
 	acc := accounts.NewService(db.DB, secret, now)
 	// On Postgres the cache works only while RunBackground listens for other instances' changes.
 	acc.EnablePrincipalCache(db.Dialect == database.Postgres)
@@ -63,6 +71,8 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 	quiz.NewHandler(qz).Register(api)
 	crt := certs.NewService(db.DB, acc, certCourses{crs, acc}, certs.Options{BaseURL: cfg.BaseURL, Now: now, Log: log})
 	crs.SetCompletionListener(crt)
+	crs.SetRegisterListener(crt)
+	crs.SetQuizDirectory(certQuizzes{qz})
 	certs.NewHandler(crt, acc.Limiter).Register(api)
 
 	spa, err := httpapi.NewSPA(frontend.Dist())
@@ -70,7 +80,8 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 		return nil, err
 	}
 	httpapi.UseSPA(e, spa)
-	return &App{DB: db, Accounts: acc, Courses: crs, Quiz: qz, Certs: crt, Engine: e, Handler: e, Spec: spec}, nil
+	return &App{DB: db, Accounts: acc, Courses: crs, Quiz: qz, Certs: crt, Engine: e, Handler: e, Spec: spec, log: log,
+		RedeliverEvery: time.Minute}, nil
 }
 
 func readiness(db *database.DB) func(ctx context.Context) error {
@@ -103,14 +114,55 @@ func buildSpec() (*httpapi.Spec, error) {
 
 // RunBackground does the platform's periodic work until ctx ends: overdue quiz attempts are
 // submitted even when nobody opens them, and quiz results courses missed are recorded again;
-// certificate export jobs whose server stopped are taken over; on Postgres, the sign-in cache
+// certificate export jobs whose server stopped are taken over; completions and closed registers
+// whose certificates could not be issued are delivered again; on Postgres, the sign-in cache
 // hears of other instances' changes.
+// It returns once ctx has ended and all of that work has stopped.
 func (a *App) RunBackground(ctx context.Context) {
+	var wg sync.WaitGroup
 	if a.DB.Dialect == database.Postgres {
-		go a.Accounts.ListenForChanges(ctx, 5*time.Second)
+		wg.Go(func() { a.Accounts.ListenForChanges(ctx, 5*time.Second) })
 	}
-	go a.Certs.RunSweeper(ctx, time.Minute)
+	wg.Go(func() { a.Certs.RunSweeper(ctx, time.Minute) })
+	wg.Go(func() { a.runRedelivery(ctx) })
 	a.Quiz.RunSweeper(ctx, 30*time.Second)
+	wg.Wait()
+}
+
+// redeliverGrace leaves a just-committed completion or register to the
+// request that made it, which is delivering it.
+const redeliverGrace = time.Minute
+
+// runRedelivery retries failed certificate issuing every RedeliverEvery.
+func (a *App) runRedelivery(ctx context.Context) {
+	every := a.RedeliverEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		a.Redeliver(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Redeliver delivers once the completions and closed registers older than a
+// minute whose listeners failed, and reports how many of each it delivered.
+func (a *App) Redeliver(ctx context.Context) (completions, registers int) {
+	completions, err := a.Courses.RedeliverCompletions(ctx, redeliverGrace)
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("redeliver completions", slog.String("error", err.Error()))
+	}
+	registers, err = a.Courses.RedeliverRegisters(ctx, redeliverGrace)
+	if err != nil && ctx.Err() == nil {
+		a.log.Error("redeliver registers", slog.String("error", err.Error()))
+	}
+	return completions, registers
 }
 
 // quizCourses gives the quiz engine what it needs from courses (quiz.Courses).

@@ -11,16 +11,14 @@ import (
 	"github.com/prepoznaj/prepoznaj/certs"
 	"github.com/prepoznaj/prepoznaj/courses"
 	"github.com/prepoznaj/prepoznaj/lang"
+	"github.com/prepoznaj/prepoznaj/quiz"
 )
 
 // certCourses gives the certificates what they need from courses
 // (certs.CourseFacts), built on courses' public methods. Where courses
 // scopes by principal, the platform itself asks as an admin; the register
-// report keeps the caller's own scope.
-//
-// It reads sessions and registers one by one; courses should grow
-// dedicated queries (see the certs issue note) and this adapter shrink to
-// conversions.
+// report keeps the caller's own scope. Each answer is one or a few queries,
+// whatever the number of courses and sessions.
 type certCourses struct {
 	crs *courses.Service
 	acc *accounts.Service
@@ -28,30 +26,29 @@ type certCourses struct {
 
 var platform = &accounts.Principal{Admin: true}
 
-func (a certCourses) CourseForCertificate(ctx context.Context, courseID, userID int64, locale lang.Locale) (certs.CourseCertificateFacts, error) {
-	v, err := a.crs.GetCourse(ctx, platform, courseID, locale)
+func (a certCourses) CourseForCertificate(ctx context.Context, courseID, userID int64, version, cycle int, locale lang.Locale) (certs.CourseCertificateFacts, error) {
+	cc, err := a.crs.CertificateCourse(ctx, courseID, version, locale)
 	if err != nil {
 		return certs.CourseCertificateFacts{}, err
 	}
-	f := certs.CourseCertificateFacts{Version: v.Revision, Title: v.Title, Hours: v.Hours, ValidityMonths: v.ValidityMonths}
-	if prog, err := a.crs.Progress(ctx, &accounts.Principal{UserID: userID}, courseID); err == nil {
-		f.StartedOn = prog.EnrolledAt
-		// A course with required quizzes prints the learner's mean best score.
+	f := certs.CourseCertificateFacts{Version: cc.Revision, Title: cc.Title, Hours: cc.Hours, ValidityMonths: cc.ValidityMonths}
+	if lc, err := a.crs.LearnerCycle(ctx, userID, courseID, cycle); err == nil {
+		f.StartedOn = lc.StartedAt
+		// A course with required quizzes prints the learner's mean best
+		// score in them (scores are fractions of the maximum).
 		sum, n := 0.0, 0
-		for _, q := range prog.Quizzes {
-			if q.BestScore != nil {
-				sum, n = sum+*q.BestScore, n+1
+		for _, id := range cc.RequiredQuizzes {
+			if best, ok := lc.BestScores[id]; ok {
+				sum, n = sum+best, n+1
 			}
 		}
 		if n > 0 {
-			f.ShowsResult, f.Result = true, fmt.Sprintf("%.0f %%", math.Round(sum/float64(n)))
+			f.ShowsResult, f.Result = true, fmt.Sprintf("%.0f %%", math.Round(100*sum/float64(n)))
 		}
-	}
-	ref, err := a.crs.CourseAccess(ctx, platform, courseID)
-	if err != nil {
+	} else if !apperr.IsKind(err, apperr.KindNotFound) {
 		return f, err
 	}
-	if owner, err := a.acc.UserFacts(ctx, ref.OwnerID); err == nil {
+	if owner, err := a.acc.UserFacts(ctx, cc.OwnerID); err == nil {
 		role := "Аутор обуке"
 		if locale == lang.English {
 			role = "Course author"
@@ -62,24 +59,13 @@ func (a certCourses) CourseForCertificate(ctx context.Context, courseID, userID 
 }
 
 func (a certCourses) AttendanceForCertificate(ctx context.Context, courseID, userID int64) ([]certs.AttendedSession, error) {
-	sessions, err := a.crs.ListSessions(ctx, platform, courseID)
+	sessions, err := a.crs.AttendedSessions(ctx, courseID, userID)
 	if err != nil {
 		return nil, err
 	}
-	var out []certs.AttendedSession
-	for _, ses := range sessions {
-		if ses.ClosedAt == nil || ses.CancelledAt != nil {
-			continue
-		}
-		reg, err := a.crs.GetRegister(ctx, platform, ses.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range reg.Entries {
-			if e.UserID == userID && e.Minutes > 0 {
-				out = append(out, certs.AttendedSession{SessionID: ses.ID, StartsAt: ses.StartsAt, Place: ses.Place, Hours: e.Hours, TrainerID: ses.TrainerID})
-			}
-		}
+	out := make([]certs.AttendedSession, len(sessions))
+	for i, ses := range sessions {
+		out[i] = certs.AttendedSession{SessionID: ses.SessionID, StartsAt: ses.StartsAt, Place: ses.Place, Hours: ses.Hours, TrainerID: ses.TrainerID}
 	}
 	return out, nil
 }
@@ -115,40 +101,30 @@ func (a certCourses) SessionRegister(ctx context.Context, p *accounts.Principal,
 }
 
 func (a certCourses) InstitutionAttendance(ctx context.Context, instID int64, from, to time.Time, locale lang.Locale) ([]certs.AttendanceLine, error) {
-	// The register scope of a manager of instID shows exactly its staff.
-	manager := &accounts.Principal{Manager: true, InstitutionID: instID}
-	var out []certs.AttendanceLine
-	for offset := 0; ; offset += accounts.MaxPageSize {
-		list, _, err := a.crs.Catalogue(ctx, platform, courses.CatalogueFilter{Locale: locale, Offset: offset, Limit: accounts.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range list {
-			sessions, err := a.crs.ListSessions(ctx, platform, c.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, ses := range sessions {
-				if ses.ClosedAt == nil || ses.CancelledAt != nil || ses.StartsAt.Before(from) || !ses.StartsAt.Before(to) {
-					continue
-				}
-				reg, err := a.crs.GetRegister(ctx, manager, ses.ID)
-				if apperr.IsKind(err, apperr.KindNotFound) {
-					continue // none of its staff there
-				}
-				if err != nil {
-					return nil, err
-				}
-				for _, e := range reg.Entries {
-					if e.Minutes > 0 {
-						out = append(out, certs.AttendanceLine{UserID: e.UserID, Name: e.FullName, Profession: e.Profession,
-							CourseTitle: c.Title, StartsAt: ses.StartsAt, Place: ses.Place, Hours: e.Hours})
-					}
-				}
-			}
-		}
-		if len(list) < accounts.MaxPageSize {
-			return out, nil
-		}
+	rows, err := a.crs.InstitutionAttendances(ctx, instID, from, to, locale, certs.MaxInstitutionReportRows+1)
+	if err != nil {
+		return nil, err
 	}
+	out := make([]certs.AttendanceLine, len(rows))
+	for i, r := range rows {
+		out[i] = certs.AttendanceLine{UserID: r.UserID, Name: r.FullName, Profession: r.Profession, CourseTitle: r.CourseTitle,
+			StartsAt: r.StartsAt, Place: r.Place, Hours: r.Hours}
+	}
+	return out, nil
+}
+
+// certQuizzes lists a course's quizzes for the course file format
+// (courses.QuizDirectory).
+type certQuizzes struct{ qz *quiz.Service }
+
+func (q certQuizzes) CourseQuizzes(ctx context.Context, courseID int64) ([]courses.CourseQuiz, error) {
+	list, err := q.qz.ListQuizzes(ctx, platform, courseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]courses.CourseQuiz, len(list))
+	for i, v := range list {
+		out[i] = courses.CourseQuiz{ID: v.ID, ModuleID: v.ModuleID}
+	}
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/prepoznaj/prepoznaj/database"
 )
@@ -29,6 +30,9 @@ type Config struct {
 	Secret         string // the key itself, from PREPOZNAJ_SECRET
 	TrustedProxies []string
 	Version        string
+	// Now is the platform's clock (UTC); nil is the system clock. Tests
+	// set it to move time (certificate validity, re-takes).
+	Now func() time.Time
 }
 
 // LoadSecret finds the signing key: the file named by --secret-file, else the

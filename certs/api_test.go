@@ -286,8 +286,9 @@ func TestAttendanceThroughCourses(t *testing.T) {
 	if _, err := w.s.App.Courses.CloseRegister(ctx, w.principal("trainer"), w.session); err != nil {
 		t.Fatal(err)
 	}
+	// Closing the register issued it; asking for it answers the same one.
 	var c certs.Certificate
-	w.do("manager_same", "POST", issue, body).WantStatus(201).JSON(&c)
+	w.do("manager_same", "POST", issue, body).WantStatus(200).JSON(&c)
 	if c.Kind != "attendance" || c.Hours != 0.75 {
 		t.Fatalf("attendance certificate = %+v", c)
 	}

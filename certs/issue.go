@@ -20,20 +20,27 @@ import (
 )
 
 // CourseCompleted issues the completion certificate a course completion
-// earns; it implements courses.CompletionListener. Delivering the same event
-// again, or several times at once, issues nothing more.
+// earns; it implements courses.CompletionListener. There is one per
+// learner, course and enrolment cycle: delivering the same event again, or
+// several times at once, issues nothing more, and a completion of a later
+// cycle (the course re-taken after the previous certificate expired) issues
+// a new certificate that supersedes the previous one.
 func (s *Service) CourseCompleted(ctx context.Context, e courses.CompletionEvent) error {
-	_, _, err := s.IssueCompletion(ctx, e.UserID, e.CourseID, e.CourseVersion, e.CompletedAt)
+	_, _, err := s.issueCompletion(ctx, e.UserID, e.CourseID, e.CourseVersion, e.Cycle, e.CompletedAt)
 	return err
 }
 
 // IssueCompletion issues a completion certificate for a learner's
-// completion of a course version at completedAt, and reports whether it
-// is new. There is one per learner and course version; a completion after
-// the last certificate's validity ended (re-taking the course), or of a
-// newer version, issues a new certificate that supersedes the previous one,
-// which stays on record.
+// completion of a course version at completedAt when the enrolment cycle is
+// not known, and reports whether it is new. There is one per learner and
+// course version; a completion after the last certificate's validity ended
+// (re-taking the course), or of a newer version, issues a new certificate
+// that supersedes the previous one, which stays on record.
 func (s *Service) IssueCompletion(ctx context.Context, userID, courseID int64, version int, completedAt time.Time) (*Certificate, bool, error) {
+	return s.issueCompletion(ctx, userID, courseID, version, 0, completedAt)
+}
+
+func (s *Service) issueCompletion(ctx context.Context, userID, courseID int64, version, cycle int, completedAt time.Time) (*Certificate, bool, error) {
 	completedOn := s.civil(completedAt)
 	// One read decides everything, so every copy of one event that saw the
 	// same certificates computes the same key, and all but one lose on the
@@ -45,21 +52,38 @@ func (s *Service) IssueCompletion(ctx context.Context, userID, courseID int64, v
 		return nil, false, apperr.Internal(err)
 	}
 	var prev *certificate
-	cycle := 0
-	for i := range prior {
-		if prior[i].CourseVersion == version {
-			cycle++
-		}
-	}
 	if len(prior) > 0 {
 		prev = &prior[0]
-		stillCovers := prev.CourseVersion == version && (prev.ExpiresAt == nil || completedOn.Before(*prev.ExpiresAt))
-		stale := prev.CourseVersion > version || completedOn.Before(prev.CompletedOn)
-		if stillCovers || stale {
-			return s.view(prev), false, nil
-		}
 	}
-	key := fmt.Sprintf("completion:%d:%d:%d:%d", userID, courseID, version, cycle)
+	var key string
+	if cycle > 0 {
+		// The cycle decides: one certificate per cycle; a stale event of an
+		// earlier cycle than one already certified changes nothing.
+		for i := range prior {
+			if prior[i].Cycle >= cycle {
+				if prior[i].Cycle == cycle {
+					return s.view(&prior[i]), false, nil
+				}
+				return s.view(prev), false, nil
+			}
+		}
+		key = fmt.Sprintf("completion:%d:%d:cycle:%d", userID, courseID, cycle)
+	} else {
+		n := 0
+		for i := range prior {
+			if prior[i].CourseVersion == version {
+				n++
+			}
+		}
+		if prev != nil {
+			stillCovers := prev.CourseVersion == version && (prev.ExpiresAt == nil || completedOn.Before(*prev.ExpiresAt))
+			stale := prev.CourseVersion > version || completedOn.Before(prev.CompletedOn)
+			if stillCovers || stale {
+				return s.view(prev), false, nil
+			}
+		}
+		key = fmt.Sprintf("completion:%d:%d:%d:%d", userID, courseID, version, n)
+	}
 	if c, err := s.byIssueKey(ctx, key); err != nil || c != nil {
 		return c, false, err
 	}
@@ -68,7 +92,9 @@ func (s *Service) IssueCompletion(ctx context.Context, userID, courseID int64, v
 		return nil, false, err
 	}
 	loc := localeOf(holder.Locale)
-	cf, err := s.facts.CourseForCertificate(ctx, courseID, userID, loc)
+	// The revision completed, not the one published now: a course edited
+	// and republished after the completion does not change what it earned.
+	cf, err := s.facts.CourseForCertificate(ctx, courseID, userID, version, cycle, loc)
 	if err != nil {
 		return nil, false, err
 	}
@@ -81,10 +107,12 @@ func (s *Service) IssueCompletion(ctx context.Context, userID, courseID int64, v
 	if cf.ShowsResult {
 		snap.Result = cf.Result
 	}
-	row := certificate{Kind: string(KindCompletion), IssueKey: key, UserID: userID, CourseID: courseID, CourseVersion: version, CompletedOn: completedOn}
+	row := certificate{Kind: string(KindCompletion), IssueKey: key, UserID: userID, CourseID: courseID, CourseVersion: version,
+		Cycle: cycle, CompletedOn: completedOn}
 	if cf.ValidityMonths > 0 {
 		exp := completedOn.AddDate(0, cf.ValidityMonths, 0)
 		row.ExpiresAt = &exp
+		snap.ExpiresOn = exp
 	}
 	return s.insert(ctx, row, snap, holder, prev)
 }
@@ -132,10 +160,16 @@ func (s *Service) IssueAttendance(ctx context.Context, p *accounts.Principal, co
 }
 
 // RegisterClosed issues attendance certificates for the people on a closed
-// register: each gets one covering all their attended sessions of the
-// course, superseding the one an earlier session gave them. Courses calls
-// it after closing a register; people who attended nothing are skipped.
-func (s *Service) RegisterClosed(ctx context.Context, courseID int64, userIDs []int64) error {
+// register; it implements courses.RegisterListener. Each gets one covering
+// all their attended sessions of the course, superseding the one an earlier
+// session gave them; people who attended nothing are skipped. Delivering the
+// same register again issues nothing more (the same sessions and hours are
+// the same certificate); an admin's correction of the hours issues a new one.
+func (s *Service) RegisterClosed(ctx context.Context, e courses.RegisterEvent) error {
+	return s.issueAttendances(ctx, e.CourseID, e.UserIDs)
+}
+
+func (s *Service) issueAttendances(ctx context.Context, courseID int64, userIDs []int64) error {
 	var errs []error
 	for _, uid := range userIDs {
 		holder, err := s.acc.UserFacts(ctx, uid)
@@ -179,7 +213,7 @@ func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *a
 		return c, false, err
 	}
 	loc := localeOf(holder.Locale)
-	cf, err := s.facts.CourseForCertificate(ctx, courseID, holder.ID, loc)
+	cf, err := s.facts.CourseForCertificate(ctx, courseID, holder.ID, 0, 0, loc)
 	if err != nil {
 		return nil, false, err
 	}

@@ -12,6 +12,7 @@ type certificate struct {
 	UserID           int64
 	CourseID         int64
 	CourseVersion    int
+	Cycle            int // the enrolment cycle a completion was earned in; 0: not known
 	InstitutionID    *int64
 	HolderName       string
 	CourseTitle      string

@@ -98,6 +98,11 @@ func certificateItems(s Snapshot) []textItem {
 		{"CourseTitle", s.CourseTitle, full(110, 21), 20, 7.5, true, alignCenter, colorAccent},
 		{"Result", detailsLine(s), full(133, 10), 11, 6.5, false, alignCenter, colorInk},
 	}
+	if s.Kind == KindCompletion && !s.ExpiresOn.IsZero() {
+		// The last day it is valid: verification says expired from ExpiresOn.
+		items = append(items, textItem{"ExpiresOn", text(lblValidUntil, loc) + ": " + formatDate(s.ExpiresOn.AddDate(0, 0, -1), loc),
+			full(143.5, 5), 10, 6.5, true, alignCenter, colorInk})
+	}
 	if s.Kind == KindAttendance && len(s.Sessions) <= inlineSessions {
 		for i, ses := range s.Sessions {
 			items = append(items, textItem{fmt.Sprintf("Sessions[%d].Place", i), sessionLine(ses, loc),

@@ -36,6 +36,7 @@ func sampleSnapshot(t testing.TB, locale lang.Locale) Snapshot {
 		Hours:           7.5,
 		StartedOn:       time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
 		CompletedOn:     time.Date(2025, 3, 12, 0, 0, 0, 0, time.UTC),
+		ExpiresOn:       time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC),
 		Result:          "92 %",
 		IssuerName:      "Центар за обуку Препознај",
 		Signatories: []Signatory{

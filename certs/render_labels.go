@@ -50,6 +50,7 @@ const (
 	lblAttendances
 	lblTotalHours
 	lblOnline
+	lblValidUntil
 	numLabels
 )
 
@@ -97,6 +98,7 @@ var labelSource = [numLabels][2]string{
 	lblAttendances:            {"Број присуства", "Attendances"},
 	lblTotalHours:             {"Укупно часова", "Total hours"},
 	lblOnline:                 {"онлајн", "online"},
+	lblValidUntil:             {"Важи до", "Valid until"},
 }
 
 var monthNames = [2][12]string{

@@ -206,6 +206,8 @@ func TestValidateSnapshot(t *testing.T) {
 		{"Hours", func(s *Snapshot) { s.Hours = -1 }},
 		{"CompletedOn", func(s *Snapshot) { s.CompletedOn = time.Time{} }},
 		{"StartedOn", func(s *Snapshot) { s.StartedOn = s.CompletedOn.AddDate(0, 0, 1) }},
+		{"ExpiresOn", func(s *Snapshot) { s.ExpiresOn = s.CompletedOn }},
+		{"ExpiresOn", func(s *Snapshot) { s.ExpiresOn = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }},
 		{"Sessions", func(s *Snapshot) { s.Kind = KindAttendance }},
 		{"Signatories", func(s *Snapshot) { s.Signatories = make([]Signatory, MaxSignatories+1) }},
 		{"Signatories[0].Name", func(s *Snapshot) { s.Signatories[0].Name = "" }},

@@ -37,6 +37,10 @@ type Snapshot struct {
 	// Completion: StartedOn is optional, CompletedOn required. Dates are
 	// printed as the calendar date they carry in their own location.
 	StartedOn, CompletedOn time.Time
+	// ExpiresOn is the first day the completion is no longer valid (zero:
+	// it never expires); the certificate prints the day before as "valid
+	// until".
+	ExpiresOn time.Time
 	// Attendance: the sessions attended, in the order to print.
 	Sessions    []Session
 	Result      string // optional, e.g. "92 %"
@@ -200,6 +204,10 @@ func ValidateSnapshot(s Snapshot) error {
 		v.date("CompletedOn", s.CompletedOn, true)
 		if !s.StartedOn.IsZero() && s.StartedOn.After(s.CompletedOn) {
 			v.add("StartedOn", "is after CompletedOn")
+		}
+		v.date("ExpiresOn", s.ExpiresOn, false)
+		if !s.ExpiresOn.IsZero() && !s.ExpiresOn.After(s.CompletedOn) {
+			v.add("ExpiresOn", "is not after CompletedOn")
 		}
 	case KindAttendance:
 		if len(s.Sessions) == 0 || len(s.Sessions) > MaxSessions {

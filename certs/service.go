@@ -20,8 +20,10 @@ import (
 // know.
 type CourseFacts interface {
 	// CourseForCertificate is what a completion or attendance certificate
-	// prints about a course, in locale, and the learner's result there.
-	CourseForCertificate(ctx context.Context, courseID, userID int64, locale lang.Locale) (CourseCertificateFacts, error)
+	// prints about a course, in locale: the revision version the learner
+	// completed (0: the one published now), and the learner's start and
+	// result in their enrolment's cycle (0: the current one).
+	CourseForCertificate(ctx context.Context, courseID, userID int64, version, cycle int, locale lang.Locale) (CourseCertificateFacts, error)
 	// AttendanceForCertificate lists the live sessions of a course the
 	// learner attended (more than zero minutes) whose register is closed,
 	// in the order to print.
@@ -40,7 +42,7 @@ type CourseFacts interface {
 
 // CourseCertificateFacts is a course as a certificate prints it.
 type CourseCertificateFacts struct {
-	Version        int    // the published revision; completion events bring their own
+	Version        int    // the revision described
 	Title          string // in the locale asked for; Serbian may be Cyrillic
 	Hours          float64
 	ValidityMonths int // 0: the certificate never expires

@@ -247,7 +247,7 @@ func TestAttendanceCertificates(t *testing.T) {
 	}
 	w.facts.attended[[2]int64{1, w.holder}] = append(w.facts.attended[[2]int64{1, w.holder}],
 		AttendedSession{SessionID: 12, StartsAt: day(9), Place: "Београд", Hours: 4, TrainerID: w.other})
-	if err := w.svc.RegisterClosed(ctx, 1, []int64{w.holder, w.holderB}); err != nil {
+	if err := w.svc.RegisterClosed(ctx, courses.RegisterEvent{SessionID: 12, CourseID: 1, UserIDs: []int64{w.holder, w.holderB}}); err != nil {
 		t.Fatal(err)
 	}
 	mine, _, err := w.svc.Mine(ctx, w.principal(w.holder), 0, 10)
@@ -318,5 +318,68 @@ func TestListInstitutionFilters(t *testing.T) {
 	}
 	if _, _, err := w.svc.ListInstitution(ctx, mgr, w.instA, Filter{Status: "lost"}, 0, 10); !apperr.IsKind(err, apperr.KindInvalid) {
 		t.Fatalf("unknown status: %v", err)
+	}
+}
+
+// A course with a validity period prints until when the certificate is
+// valid (its last valid day), in the holder's language and script; the
+// verification says valid until then and expired after. A course without
+// one prints no date.
+func TestValidUntilInEachScriptAndExpiry(t *testing.T) {
+	w := newWorld(t, Options{})
+	ctx := context.Background()
+	for i, tc := range []struct{ locale, want string }{
+		{"sr-Cyrl", "Важи до: 11. марта 2026."},
+		{"sr-Latn", "Važi do: 11. marta 2026."},
+		{"en", "Valid until: 11 March 2026"},
+	} {
+		locale := tc.locale
+		if _, err := w.acc.UpdateMe(ctx, w.principal(w.holder), accounts.ProfilePatch{Locale: &locale}); err != nil {
+			t.Fatal(err)
+		}
+		course := int64(10 + i)
+		w.facts.setCourse(course, w.trainer, CourseCertificateFacts{Version: 1, Title: "Обука " + tc.locale, Hours: 3, ValidityMonths: 12})
+		c, _ := w.complete(w.holder, course, 1, w.clock.now())
+		if c.ExpiresOn == nil || *c.ExpiresOn != "2026-03-12" {
+			t.Fatalf("%s: certificate = %+v", tc.locale, c)
+		}
+		if text := pdfText(t, w.pdfOf(c.ID)); !strings.Contains(text, tc.want) {
+			t.Errorf("%s: the PDF lacks %q:\n%s", tc.locale, tc.want, text)
+		}
+		snap, err := w.svc.SnapshotOf(ctx, c.ID)
+		if err != nil || !snap.ExpiresOn.Equal(time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC)) {
+			t.Fatalf("%s: snapshot ExpiresOn = %v, %v", tc.locale, snap.ExpiresOn, err)
+		}
+	}
+	w.facts.setCourse(20, w.trainer, CourseCertificateFacts{Version: 1, Title: "Обука без рока", Hours: 3})
+	forever, _ := w.complete(w.holder, 20, 1, w.clock.now())
+	if text := pdfText(t, w.pdfOf(forever.ID)); strings.Contains(text, "Valid until") || forever.ExpiresOn != nil {
+		t.Fatalf("a certificate that never expires prints a date:\n%s", text)
+	}
+	first, _, err := w.svc.Mine(ctx, w.principal(w.holder), 0, 10)
+	if err != nil || len(first) != 4 {
+		t.Fatalf("%d certificates, %v", len(first), err)
+	}
+	var expiring *Certificate
+	for i := range first {
+		if first[i].CourseID == 10 {
+			expiring = &first[i]
+		}
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 3, 11, 23, 59, 0, 0, time.UTC), StatusValid},
+		{time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC), StatusExpired},
+	} {
+		w.clock.set(tc.at)
+		v, err := w.svc.Verify(ctx, expiring.Code)
+		if err != nil || v.Status != tc.want || v.ExpiresOn == nil || *v.ExpiresOn != "2026-03-12" {
+			t.Fatalf("at %v: %+v, %v; want %s", tc.at, v, err, tc.want)
+		}
+		if v, _ := w.svc.Verify(ctx, forever.Code); v.Status != StatusValid {
+			t.Fatalf("at %v the certificate without a validity period is %s", tc.at, v.Status)
+		}
 	}
 }

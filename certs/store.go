@@ -22,6 +22,7 @@ type storedSnapshot struct {
 	Hours           float64           `json:"hours"`
 	StartedOn       *time.Time        `json:"started_on,omitempty"`
 	CompletedOn     *time.Time        `json:"completed_on,omitempty"`
+	ExpiresOn       *time.Time        `json:"expires_on,omitempty"`
 	Sessions        []storedSession   `json:"sessions,omitempty"`
 	Result          string            `json:"result,omitempty"`
 	IssuerName      string            `json:"issuer_name"`
@@ -55,7 +56,7 @@ func encodeSnapshot(s Snapshot) (string, error) {
 	st := storedSnapshot{
 		Kind: string(s.Kind), Locale: string(s.Locale), HolderName: s.HolderName, InstitutionName: s.InstitutionName,
 		ProfessionLabel: s.ProfessionLabel, CourseTitle: s.CourseTitle, Hours: s.Hours, StartedOn: timePtr(s.StartedOn),
-		CompletedOn: timePtr(s.CompletedOn), Result: s.Result, IssuerName: s.IssuerName, IssuedAt: s.IssuedAt.UTC(),
+		CompletedOn: timePtr(s.CompletedOn), ExpiresOn: timePtr(s.ExpiresOn), Result: s.Result, IssuerName: s.IssuerName, IssuedAt: s.IssuedAt.UTC(),
 		Code: s.Code, VerifyURL: s.VerifyURL, Supersedes: s.Supersedes,
 	}
 	for _, ses := range s.Sessions {
@@ -86,6 +87,9 @@ func decodeSnapshot(raw string) (Snapshot, error) {
 	}
 	if st.CompletedOn != nil {
 		s.CompletedOn = st.CompletedOn.UTC()
+	}
+	if st.ExpiresOn != nil {
+		s.ExpiresOn = st.ExpiresOn.UTC()
 	}
 	for _, ses := range st.Sessions {
 		s.Sessions = append(s.Sessions, Session{Date: ses.Date.UTC(), Place: ses.Place, Hours: ses.Hours})

@@ -28,12 +28,15 @@ func newFakeFacts() *fakeFacts {
 
 var errNoCourse = apperr.NotFound("course_not_found", "No such course.")
 
-func (f *fakeFacts) CourseForCertificate(_ context.Context, courseID, _ int64, _ lang.Locale) (CourseCertificateFacts, error) {
+func (f *fakeFacts) CourseForCertificate(_ context.Context, courseID, _ int64, version, _ int, _ lang.Locale) (CourseCertificateFacts, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, ok := f.courses[courseID]
 	if !ok {
 		return c, errNoCourse
+	}
+	if version > 0 {
+		c.Version = version
 	}
 	return c, nil
 }

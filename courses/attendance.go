@@ -174,7 +174,9 @@ func (s *Service) RecordAttendance(ctx context.Context, p *accounts.Principal, s
 	}
 	var out *Register
 	var events []*CompletionEvent
+	var regEvent *RegisterEvent
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		regEvent = nil
 		a, err := s.loadSession(tx, p, sessionID)
 		if err != nil {
 			return err
@@ -238,6 +240,15 @@ func (s *Service) RecordAttendance(ctx context.Context, p *accounts.Principal, s
 			return invalid(fields...)
 		}
 		now := s.now()
+		if afterClose && len(changes) > 0 {
+			// A closed register changed: its certificates are delivered again.
+			now = stamp(now)
+			if err := tx.Model(&liveSession{}).Where("id = ?", ls.ID).
+				Updates(map[string]any{"updated_at": now, "attendance_notified_at": nil}).Error; err != nil {
+				return err
+			}
+			regEvent = &RegisterEvent{SessionID: ls.ID, CourseID: ls.CourseID, At: now}
+		}
 		var affected []int64
 		for _, ch := range changes {
 			rec := attendanceRecord{SessionID: ls.ID, UserID: ch.reg.UserID, Status: ch.status, Minutes: ch.minutes, Reason: ch.reason,
@@ -260,6 +271,9 @@ func (s *Service) RecordAttendance(ctx context.Context, p *accounts.Principal, s
 			if ch.minutes != ch.reg.Minutes {
 				affected = append(affected, ch.reg.UserID)
 			}
+			if regEvent != nil {
+				regEvent.UserIDs = append(regEvent.UserIDs, ch.reg.UserID)
+			}
 		}
 		if events, err = s.reevaluate(tx, ls.CourseID, affected); err != nil {
 			return err
@@ -271,6 +285,7 @@ func (s *Service) RecordAttendance(ctx context.Context, p *accounts.Principal, s
 		return nil, err
 	}
 	s.fire(ctx, events...)
+	s.fireRegister(ctx, regEvent)
 	return out, nil
 }
 
@@ -299,9 +314,11 @@ func entryMinutes(f string, e AttendanceEntry, duration int) (int, *apperr.Field
 }
 
 // CloseRegister closes a session's register once it has started; people
-// without a line are recorded absent.
+// without a line are recorded absent. After the commit the register listener
+// is told who attended (attendance certificates are issued automatically).
 func (s *Service) CloseRegister(ctx context.Context, p *accounts.Principal, sessionID int64) (*Register, error) {
 	var out *Register
+	var event *RegisterEvent
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		a, err := s.loadSession(tx, p, sessionID)
 		if err != nil {
@@ -319,8 +336,9 @@ func (s *Service) CloseRegister(ctx context.Context, p *accounts.Principal, sess
 		case s.now().Before(ls.StartsAt):
 			return apperr.Conflict("session_not_started", "A register is closed after the session has started.")
 		}
-		now := s.now()
-		res := tx.Model(&liveSession{}).Where("id = ? AND closed_at IS NULL", ls.ID).Updates(map[string]any{"closed_at": now, "closed_by": p.UserID, "updated_at": now})
+		now := stamp(s.now())
+		res := tx.Model(&liveSession{}).Where("id = ? AND closed_at IS NULL", ls.ID).
+			Updates(map[string]any{"closed_at": now, "closed_by": p.UserID, "updated_at": now, "attendance_notified_at": nil})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -342,10 +360,19 @@ func (s *Service) CloseRegister(ctx context.Context, p *accounts.Principal, sess
 			}
 		}
 		ls.ClosedAt = &now
+		ids, err := attendees(tx, ls.ID)
+		if err != nil {
+			return err
+		}
+		event = &RegisterEvent{SessionID: ls.ID, CourseID: ls.CourseID, UserIDs: ids, At: now}
 		out, err = s.register(tx, a, 0, p)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	s.fireRegister(ctx, event)
+	return out, nil
 }
 
 // WriteRegisterCSV writes the register p may read as CSV (formula-safe).

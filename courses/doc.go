@@ -13,6 +13,13 @@
 // its pub_* columns. Learners only ever read those. Lessons are never deleted,
 // only archived, so progress kept on lesson ids survives any edit.
 //
+// An enrolment runs in cycles (see Retake): once a completion's validity has
+// passed, the learner starts the next cycle; the finished one is kept in
+// course_completions and everything the completion rule counts starts again.
+// Completions (CompletionListener) and closed registers (RegisterListener)
+// are delivered after their commit and again by RedeliverCompletions and
+// RedeliverRegisters until a delivery succeeds.
+//
 // Object scope answers 404, never 403: a course is visible when published, or
 // to its owner, its co-authors and admins; a session's register to its
 // trainer, the course's editors, admins and the managers of the institutions

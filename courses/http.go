@@ -58,6 +58,7 @@ func (h *Handler) Register(rg *gin.RouterGroup) {
 
 	rg.POST("/courses/:id/enrolment", signedIn, h.enrol)
 	rg.GET("/courses/:id/progress", signedIn, h.progress)
+	rg.POST("/courses/:id/retake", signedIn, h.retake)
 	rg.GET("/courses/:id/enrolments", author, h.listEnrolments)
 	rg.POST("/courses/:id/enrolments", author, h.enrolUsers)
 	rg.GET("/me/courses", signedIn, h.myCourses)
@@ -585,6 +586,15 @@ func (h *Handler) progress(c *gin.Context) {
 		return
 	}
 	p, err := h.svc.Progress(c.Request.Context(), principal(c), id)
+	httpapi.Respond(c, http.StatusOK, p, err)
+}
+
+func (h *Handler) retake(c *gin.Context) {
+	id, ok := accounts.PathID(c, "id")
+	if !ok {
+		return
+	}
+	p, err := h.svc.Retake(c.Request.Context(), principal(c), id)
 	httpapi.Respond(c, http.StatusOK, p, err)
 }
 

@@ -221,7 +221,7 @@ func (s *Service) Enrol(ctx context.Context, p *accounts.Principal, courseID int
 		if !c.SelfEnrol && !edit {
 			return apperr.Unprocessable("enrolment_closed", "This course is assigned by managers or trainers; it is not open to self-enrolment.")
 		}
-		e = enrolment{UserID: p.UserID, CourseID: c.ID, Source: SourceSelf, EnrolledAt: s.now()}
+		e = enrolment{UserID: p.UserID, CourseID: c.ID, Source: SourceSelf, EnrolledAt: s.now(), Cycle: 1}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&e)
 		if res.Error != nil {
 			return res.Error
@@ -239,18 +239,23 @@ func (s *Service) Enrol(ctx context.Context, p *accounts.Principal, courseID int
 	return &out, created, nil
 }
 
-// EnrolReport says what an enrolment request did for each user.
+// EnrolReport says what an enrolment request did for each user. Renewed
+// are learners whose completion had expired: they start the course again
+// (a new cycle, see Retake), with the due date given.
 type EnrolReport struct {
 	Enrolled        []int64 `json:"enrolled"`
 	AlreadyEnrolled []int64 `json:"already_enrolled"`
+	Renewed         []int64 `json:"renewed"`
 	DueUpdated      []int64 `json:"due_updated"`
 	NotFound        []int64 `json:"not_found"`
 }
 
 // enrolUsers enrols ids (already checked to exist and be allowed) in c; a
-// given due date is set on existing enrolments too (an assignment).
+// given due date is set on existing enrolments too (an assignment). A
+// learner whose completion has expired starts the next cycle
+// (recertification).
 func (s *Service) enrolUsers(tx *gorm.DB, p *accounts.Principal, c *course, ids []int64, due *time.Time, source string) (*EnrolReport, error) {
-	rep := &EnrolReport{Enrolled: []int64{}, AlreadyEnrolled: []int64{}, DueUpdated: []int64{}, NotFound: []int64{}}
+	rep := &EnrolReport{Enrolled: []int64{}, AlreadyEnrolled: []int64{}, Renewed: []int64{}, DueUpdated: []int64{}, NotFound: []int64{}}
 	if len(ids) == 0 {
 		return rep, nil
 	}
@@ -262,22 +267,33 @@ func (s *Service) enrolUsers(tx *gorm.DB, p *accounts.Principal, c *course, ids 
 		}
 		existing = append(existing, part...)
 	}
-	var completed []int64
+	var completed []enrolment
 	for _, chunk := range chunks(ids, 500) {
-		var part []int64
-		if err := tx.Model(&enrolment{}).Where("course_id = ? AND user_id IN ? AND completed_at IS NOT NULL", c.ID, chunk).Pluck("user_id", &part).Error; err != nil {
+		var part []enrolment
+		if err := tx.Where("course_id = ? AND user_id IN ? AND completed_at IS NOT NULL", c.ID, chunk).Find(&part).Error; err != nil {
 			return nil, err
 		}
 		completed = append(completed, part...)
 	}
+	now := s.now()
 	isExisting, isCompleted := map[int64]bool{}, map[int64]bool{}
 	for _, id := range existing {
 		isExisting[id] = true
 	}
-	for _, id := range completed {
-		isCompleted[id] = true
+	renew := map[int64]*enrolment{}
+	if len(completed) > 0 {
+		validity, err := revisionValidity(tx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range completed {
+			e := &completed[i]
+			isCompleted[e.UserID] = true
+			if renewable(e, validity[e.CompletedRevision], now) {
+				renew[e.UserID] = e
+			}
+		}
 	}
-	now := s.now()
 	var by *int64
 	if p.UserID != 0 {
 		by = &p.UserID
@@ -285,6 +301,11 @@ func (s *Service) enrolUsers(tx *gorm.DB, p *accounts.Principal, c *course, ids 
 	var rows []enrolment
 	for _, id := range ids {
 		switch {
+		case renew[id] != nil:
+			if err := startNextCycle(tx, renew[id], now, map[string]any{"due_at": due, "assigned_by": by, "source": source}); err != nil {
+				return nil, err
+			}
+			rep.Renewed = append(rep.Renewed, id)
 		case isCompleted[id]:
 			rep.AlreadyEnrolled = append(rep.AlreadyEnrolled, id)
 		case isExisting[id]:
@@ -293,7 +314,7 @@ func (s *Service) enrolUsers(tx *gorm.DB, p *accounts.Principal, c *course, ids 
 				rep.DueUpdated = append(rep.DueUpdated, id)
 			}
 		default:
-			rows = append(rows, enrolment{UserID: id, CourseID: c.ID, Source: source, AssignedBy: by, DueAt: due, EnrolledAt: now})
+			rows = append(rows, enrolment{UserID: id, CourseID: c.ID, Source: source, AssignedBy: by, DueAt: due, EnrolledAt: now, Cycle: 1})
 			rep.Enrolled = append(rep.Enrolled, id)
 		}
 	}

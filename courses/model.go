@@ -120,9 +120,40 @@ type enrolment struct {
 	CompletedRevision    int
 	CompletionNotifiedAt *time.Time
 	LastActivityAt       *time.Time
+	Cycle                int        // 1, then one more for each re-take after expiry
+	CycleStartedAt       *time.Time // nil: the cycle started at EnrolledAt
+}
+
+// cycleNumber is the enrolment's cycle (rows written before cycles count as 1).
+func (e *enrolment) cycleNumber() int { return max(e.Cycle, 1) }
+
+// cycleStart is when the current cycle began.
+func (e *enrolment) cycleStart() time.Time {
+	if e.CycleStartedAt != nil {
+		return e.CycleStartedAt.UTC()
+	}
+	return e.EnrolledAt.UTC()
 }
 
 func (enrolment) TableName() string { return "course_enrolments" }
+
+// completionRecord is a finished cycle of an enrolment, kept when the learner
+// starts the next one (see Retake).
+type completionRecord struct {
+	ID                int64 `gorm:"primaryKey"`
+	UserID            int64
+	CourseID          int64
+	Cycle             int
+	StartedAt         time.Time
+	CompletedAt       time.Time
+	CompletedRevision int
+	Lessons           string // JSON []cycleLesson
+	QuizResults       string // JSON []cycleQuiz
+	AttendedMinutes   int
+	EndedAt           time.Time
+}
+
+func (completionRecord) TableName() string { return "course_completions" }
 
 type lessonProgress struct {
 	ID           int64 `gorm:"primaryKey"`
@@ -168,9 +199,12 @@ type liveSession struct {
 	ClosedAt        *time.Time
 	ClosedBy        *int64
 	CancelledAt     *time.Time
-	CreatedBy       *int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// AttendanceNotifiedAt is when the closed register was delivered to the
+	// register listener (nil: not yet, or again after an admin's correction).
+	AttendanceNotifiedAt *time.Time
+	CreatedBy            *int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 }
 
 func (liveSession) TableName() string { return "live_sessions" }
@@ -215,5 +249,5 @@ type person struct {
 // Models lists the package's rows, for the schema-matches-models test.
 func Models() []any {
 	return []any{&course{}, &courseAuthor{}, &courseRevision{}, &module{}, &lesson{}, &enrolment{},
-		&lessonProgress{}, &quizResult{}, &liveSession{}, &registration{}, &attendanceRecord{}}
+		&lessonProgress{}, &quizResult{}, &liveSession{}, &registration{}, &attendanceRecord{}, &completionRecord{}}
 }

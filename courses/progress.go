@@ -37,6 +37,16 @@ type CourseProgress struct {
 	MinAttendedHours     float64      `json:"min_attended_hours"`
 	RuleMet              bool         `json:"rule_met"`
 	Next                 *NextStep    `json:"next"`
+	// Cycle counts the times the learner has taken the course (see Retake);
+	// CycleStartedAt is when the current one began.
+	Cycle          int       `json:"cycle"`
+	CycleStartedAt time.Time `json:"cycle_started_at"`
+	// RetakeFrom is when a completed course may be taken again because the
+	// completion's validity has passed (null: not completed, or never expires).
+	RetakeFrom *time.Time `json:"retake_from"`
+	// PreviousCycles are the finished cycles before the current one (in the
+	// learner's own progress only).
+	PreviousCycles []CompletedCycle `json:"previous_cycles,omitempty"`
 }
 
 func progressOf(e *enrolment, revision int, ev evaluation, now time.Time) *CourseProgress {
@@ -46,6 +56,7 @@ func progressOf(e *enrolment, revision int, ev evaluation, now time.Time) *Cours
 		CompletedRevision: e.CompletedRevision, Percent: ev.Percent, LessonsDone: ev.LessonsDone, LessonsTotal: ev.LessonsTotal,
 		RequiredLessonsDone: ev.RequiredLessonsDone, RequiredLessonsTotal: ev.RequiredLessonsTotal, Quizzes: ev.Quizzes,
 		AttendedHours: ev.AttendedHours, MinAttendedHours: ev.MinAttendedHours, RuleMet: ev.Met, Next: ev.Next,
+		Cycle: e.cycleNumber(), CycleStartedAt: e.cycleStart(),
 	}
 	if p.Completed {
 		p.Percent = 100
@@ -104,7 +115,7 @@ func (s *Service) evaluateLocked(tx *gorm.DB, e *enrolment, c *course) (evaluati
 		return ev, nil, nil
 	}
 	e.CompletedAt, e.CompletedRevision = &now, c.PublishedRevision
-	return ev, &CompletionEvent{UserID: e.UserID, CourseID: c.ID, CourseVersion: c.PublishedRevision, CompletedAt: now}, nil
+	return ev, &CompletionEvent{UserID: e.UserID, CourseID: c.ID, CourseVersion: c.PublishedRevision, Cycle: e.cycleNumber(), CompletedAt: now}, nil
 }
 
 // fire tells the listener of committed completions, and marks each as told.
@@ -119,7 +130,7 @@ func (s *Service) fire(ctx context.Context, events ...*CompletionEvent) {
 			s.log.Error("completion listener failed", slog.Int64("user_id", e.UserID), slog.Int64("course_id", e.CourseID), slog.String("error", err.Error()))
 			continue
 		}
-		if err := s.db.WithContext(ctx).Model(&enrolment{}).Where("user_id = ? AND course_id = ? AND completion_notified_at IS NULL", e.UserID, e.CourseID).
+		if err := s.db.WithContext(ctx).Model(&enrolment{}).Where("user_id = ? AND course_id = ? AND cycle = ? AND completion_notified_at IS NULL", e.UserID, e.CourseID, e.Cycle).
 			Update("completion_notified_at", s.now()).Error; err != nil {
 			s.log.Error("mark completion notified", slog.String("error", err.Error()))
 		}
@@ -142,11 +153,15 @@ func (s *Service) RedeliverCompletions(ctx context.Context, grace time.Duration)
 	}
 	n := 0
 	for _, r := range rows {
-		e := &CompletionEvent{UserID: r.UserID, CourseID: r.CourseID, CourseVersion: r.CompletedRevision, CompletedAt: r.CompletedAt.UTC()}
+		e := &CompletionEvent{UserID: r.UserID, CourseID: r.CourseID, CourseVersion: r.CompletedRevision, Cycle: r.cycleNumber(), CompletedAt: r.CompletedAt.UTC()}
 		if err := l.CourseCompleted(ctx, *e); err != nil {
+			s.log.Warn("completion redelivery failed", slog.Int64("user_id", e.UserID), slog.Int64("course_id", e.CourseID), slog.String("error", err.Error()))
 			continue
 		}
-		s.db.WithContext(ctx).Model(&enrolment{}).Where("id = ?", r.ID).Update("completion_notified_at", s.now())
+		if err := s.db.WithContext(ctx).Model(&enrolment{}).Where("id = ? AND cycle = ? AND completion_notified_at IS NULL", r.ID, r.Cycle).
+			Update("completion_notified_at", s.now()).Error; err != nil {
+			return n, apperr.Internal(err)
+		}
 		n++
 	}
 	return n, nil
@@ -194,19 +209,33 @@ func (s *Service) visibleCourseOrEnrolled(tx *gorm.DB, p *accounts.Principal, id
 	return c2, false, nil
 }
 
+// progressFor is one learner's full progress, with the cycles before.
 func (s *Service) progressFor(tx *gorm.DB, e *enrolment, c *course) (*CourseProgress, error) {
+	var out *CourseProgress
 	if c.PublishedRevision == 0 {
-		return progressOf(e, 0, evaluation{}, s.now()), nil
+		out = progressOf(e, 0, evaluation{}, s.now())
+	} else {
+		o, err := s.publishedOutline(tx, c.ID, c.PublishedRevision)
+		if err != nil {
+			return nil, err
+		}
+		states, err := loadStates(tx, []pairKey{{e.UserID, c.ID}})
+		if err != nil {
+			return nil, err
+		}
+		out = progressOf(e, c.PublishedRevision, evaluate(o, states[pairKey{e.UserID, c.ID}]), s.now())
 	}
-	o, err := s.publishedOutline(tx, c.ID, c.PublishedRevision)
+	validity, err := revisionValidity(tx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	states, err := loadStates(tx, []pairKey{{e.UserID, c.ID}})
-	if err != nil {
-		return nil, err
+	out.RetakeFrom = retakeFrom(e, validity[e.CompletedRevision])
+	if e.cycleNumber() > 1 {
+		if out.PreviousCycles, err = completedCycles(tx, e.UserID, c.ID); err != nil {
+			return nil, err
+		}
 	}
-	return progressOf(e, c.PublishedRevision, evaluate(o, states[pairKey{e.UserID, c.ID}]), s.now()), nil
+	return out, nil
 }
 
 // CompleteLesson records that p finished a published lesson, and completes
@@ -495,8 +524,14 @@ func (s *Service) CourseEnrolments(ctx context.Context, p *accounts.Principal, c
 		if err != nil {
 			return err
 		}
+		validity, err := revisionValidity(tx, c.ID)
+		if err != nil {
+			return err
+		}
 		for i := range rows {
-			out = append(out, *progressOf(&rows[i], c.PublishedRevision, evaluate(o, states[pairs[i]]), s.now()))
+			pr := progressOf(&rows[i], c.PublishedRevision, evaluate(o, states[pairs[i]]), s.now())
+			pr.RetakeFrom = retakeFrom(&rows[i], validity[rows[i].CompletedRevision])
+			out = append(out, *pr)
 		}
 		return nil
 	})

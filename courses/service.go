@@ -20,8 +20,10 @@ type Service struct {
 	now func() time.Time
 	log *slog.Logger
 
-	mu       sync.RWMutex
-	listener CompletionListener
+	mu               sync.RWMutex
+	listener         CompletionListener
+	registerListener RegisterListener
+	quizzes          QuizDirectory
 
 	outlines  outlineCache
 	catalogue catalogueCache
@@ -176,15 +178,20 @@ func (s *Service) Enrolled(ctx context.Context, userID, courseID int64) (bool, e
 	return n > 0, nil
 }
 
-// CompletionEvent says a learner met a course's completion rule.
+// CompletionEvent says a learner met a course's completion rule: in cycle
+// Cycle of their enrolment (1, then one more for each re-take after the
+// previous completion's validity ran out), at CourseVersion.
 type CompletionEvent struct {
 	UserID, CourseID int64
 	CourseVersion    int
+	Cycle            int
 	CompletedAt      time.Time
 }
 
-// CompletionListener is told of each completion once, after the commit that
-// recorded it (the certificates package issues a certificate).
+// CompletionListener is told of each completion after the commit that
+// recorded it (the certificates package issues a certificate). Deliveries may
+// repeat (RedeliverCompletions), so listeners must be idempotent per learner,
+// course and cycle.
 type CompletionListener interface {
 	CourseCompleted(ctx context.Context, e CompletionEvent) error
 }

@@ -456,7 +456,7 @@ func (s *Service) RegisterForSession(ctx context.Context, p *accounts.Principal,
 		enrols := make([]enrolment, len(fresh))
 		for i, id := range fresh {
 			rows[i] = registration{SessionID: ls.ID, UserID: id, RegisteredBy: &p.UserID, RegisteredAt: now}
-			enrols[i] = enrolment{UserID: id, CourseID: c.ID, Source: source, EnrolledAt: now}
+			enrols[i] = enrolment{UserID: id, CourseID: c.ID, Source: source, EnrolledAt: now, Cycle: 1}
 			if source != SourceSelf {
 				enrols[i].AssignedBy = &p.UserID
 			}

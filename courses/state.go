@@ -44,9 +44,12 @@ func loadStates(tx *gorm.DB, pairs []pairKey) (map[pairKey]learnerState, error) 
 		UserID, CourseID int64
 		Minutes          int
 	}
+	// Sessions count for the enrolment's current cycle: those starting
+	// before a re-take belong to the cycle it closed.
 	if err := tx.Table("session_registrations AS r").Select("r.user_id AS user_id, s.course_id AS course_id, SUM(r.minutes) AS minutes").
 		Joins("JOIN live_sessions s ON s.id = r.session_id").
-		Where("r.user_id IN ? AND s.course_id IN ? AND s.cancelled_at IS NULL", uids, cids).
+		Joins("LEFT JOIN course_enrolments e ON e.user_id = r.user_id AND e.course_id = s.course_id").
+		Where("r.user_id IN ? AND s.course_id IN ? AND s.cancelled_at IS NULL AND (e.cycle_started_at IS NULL OR s.starts_at >= e.cycle_started_at)", uids, cids).
 		Group("r.user_id, s.course_id").Scan(&minutes).Error; err != nil {
 		return nil, err
 	}

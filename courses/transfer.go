@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +58,46 @@ func (e *ImportError) Error() string {
 type CourseFile struct {
 	Fields  CourseFields
 	Modules []ModuleFile
+	// Quizzes are the completion rule's required quizzes, named by place
+	// (nil: the file does not say, and an update keeps the course's own).
+	// ImportCourse resolves them to the course's quiz ids into Fields.Rule.
+	Quizzes []QuizRef
+}
+
+// QuizRef names a quiz of a course as the file format does: the Quiz-th
+// quiz (1-based, in the order they were created) of the Module-th module
+// (1-based, in course.yaml's order).
+type QuizRef struct {
+	Module   int
+	Quiz     int
+	MinScore float64
+	Line     int // in course.yaml
+}
+
+// CourseQuiz is one quiz of a course: its id and the module it belongs to.
+type CourseQuiz struct {
+	ID, ModuleID int64
+}
+
+// QuizDirectory lists a course's quizzes, which the quiz package owns, so
+// the file format can name them without ids (app wires it).
+type QuizDirectory interface {
+	// CourseQuizzes lists every quiz of a course, drafts included, by
+	// module and then in the order they were created.
+	CourseQuizzes(ctx context.Context, courseID int64) ([]CourseQuiz, error)
+}
+
+// SetQuizDirectory installs d (app wires it).
+func (s *Service) SetQuizDirectory(d QuizDirectory) {
+	s.mu.Lock()
+	s.quizzes = d
+	s.mu.Unlock()
+}
+
+func (s *Service) quizDirectory() QuizDirectory {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.quizzes
 }
 
 // ModuleFile is one module of a course file set.
@@ -85,7 +127,14 @@ type courseYAML struct {
 }
 
 type completionYAML struct {
-	MinAttendedHours float64 `yaml:"min_attended_hours,omitempty"`
+	MinAttendedHours float64         `yaml:"min_attended_hours,omitempty"`
+	Quizzes          *[]quizRuleYAML `yaml:"quizzes,omitempty"`
+}
+
+type quizRuleYAML struct {
+	Module   int     `yaml:"module"`
+	Quiz     int     `yaml:"quiz"`
+	MinScore float64 `yaml:"min_score,omitempty"`
 }
 
 type moduleYAML struct {
@@ -359,6 +408,11 @@ func ParseCourse(files map[string][]byte) (*CourseFile, []ImportProblem) {
 	for _, fe := range cf.Fields.validate() {
 		problems = append(problems, ImportProblem{File: courseFile, Line: lineOf(root, fe.Field), Message: fe.Field + " " + fe.Message})
 	}
+	if cy.Completion.Quizzes != nil {
+		refs, qps := parseQuizRefs(root, *cy.Completion.Quizzes, len(cy.Modules))
+		cf.Quizzes = refs
+		problems = append(problems, qps...)
+	}
 	if len(cy.Modules) == 0 {
 		problems = append(problems, ImportProblem{File: courseFile, Line: lineOf(root, "modules"), Message: "modules: a course needs at least one module"})
 	}
@@ -425,6 +479,85 @@ func ParseCourse(files map[string][]byte) (*CourseFile, []ImportProblem) {
 		return nil, problems
 	}
 	return cf, nil
+}
+
+// parseQuizRefs checks completion.quizzes: each names a module of the file
+// and a quiz by its place in it, once, with a minimum from 0 to 1.
+func parseQuizRefs(root *yaml.Node, items []quizRuleYAML, modules int) ([]QuizRef, []ImportProblem) {
+	refs := make([]QuizRef, 0, len(items))
+	var problems []ImportProblem
+	if len(items) > MaxRuleQuizzes {
+		problems = append(problems, ImportProblem{File: courseFile, Line: lineOf(root, "completion.quizzes"),
+			Message: fmt.Sprintf("completion.quizzes: at most %d", MaxRuleQuizzes)})
+	}
+	seen := map[[2]int]bool{}
+	for i, q := range items {
+		p := "completion.quizzes." + strconv.Itoa(i)
+		bad := func(field, msg string) {
+			problems = append(problems, ImportProblem{File: courseFile, Line: lineOf(root, p+"."+field), Message: p + "." + field + " " + msg})
+		}
+		ok := true
+		if q.Module < 1 || q.Module > modules {
+			bad("module", fmt.Sprintf("must name a module of this file, from 1 to %d", modules))
+			ok = false
+		}
+		if q.Quiz < 1 {
+			bad("quiz", "must be the quiz's place in its module, from 1")
+			ok = false
+		}
+		if math.IsNaN(q.MinScore) || q.MinScore < 0 || q.MinScore > 1 {
+			bad("min_score", "must be a fraction from 0 to 1")
+			ok = false
+		}
+		if ok && seen[[2]int{q.Module, q.Quiz}] {
+			bad("quiz", "names a quiz already required")
+			ok = false
+		}
+		seen[[2]int{q.Module, q.Quiz}] = true
+		if ok {
+			refs = append(refs, QuizRef{Module: q.Module, Quiz: q.Quiz, MinScore: q.MinScore, Line: lineOf(root, p)})
+		}
+	}
+	return refs, problems
+}
+
+// quizzesByModule groups a course's quizzes by module id, in order.
+func (s *Service) quizzesByModule(ctx context.Context, courseID int64) (map[int64][]int64, error) {
+	d := s.quizDirectory()
+	if d == nil {
+		return map[int64][]int64{}, nil
+	}
+	list, err := d.CourseQuizzes(ctx, courseID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]int64{}
+	for _, q := range list {
+		out[q.ModuleID] = append(out[q.ModuleID], q.ID)
+	}
+	return out, nil
+}
+
+// resolveQuizRefs turns the file's quiz places into the course's quiz ids:
+// module positions are those the import gives the course's live modules
+// (the i-th module of the file updates the i-th module of the course).
+func resolveQuizRefs(refs []QuizRef, moduleIDs []int64, byModule map[int64][]int64) ([]QuizRequirement, []ImportProblem) {
+	out := make([]QuizRequirement, 0, len(refs))
+	var problems []ImportProblem
+	for _, r := range refs {
+		var ids []int64
+		if r.Module <= len(moduleIDs) {
+			ids = byModule[moduleIDs[r.Module-1]]
+		}
+		if r.Quiz > len(ids) {
+			problems = append(problems, ImportProblem{File: courseFile, Line: r.Line, Message: fmt.Sprintf(
+				"completion.quizzes: module %d of this course has %d quizzes, so it has no quiz %d (a new course gets its quizzes after the import; require them then, or import again)",
+				r.Module, len(ids), r.Quiz)})
+			continue
+		}
+		out = append(out, QuizRequirement{QuizID: ids[r.Quiz-1], MinScore: r.MinScore})
+	}
+	return out, problems
 }
 
 // parseLesson reads lessons/<key>.sr.md (required: front matter with the
@@ -504,6 +637,22 @@ func (s *Service) ImportCourse(ctx context.Context, p *accounts.Principal, files
 	if len(problems) > 0 {
 		return nil, false, &ImportError{Problems: problems}
 	}
+	// Quizzes belong to the quiz package: their places are read before the
+	// transaction, and checked again inside it against the course's modules.
+	var byModule map[int64][]int64
+	if cf.Quizzes != nil {
+		var existingID int64
+		if err := s.db.WithContext(ctx).Model(&course{}).Where("slug = ?", cf.Fields.Slug).Limit(1).Pluck("id", &existingID).Error; err != nil {
+			return nil, false, apperr.Internal(err)
+		}
+		byModule = map[int64][]int64{}
+		if existingID != 0 && update {
+			var err error
+			if byModule, err = s.quizzesByModule(ctx, existingID); err != nil {
+				return nil, false, err
+			}
+		}
+	}
 	var id int64
 	created := false
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -515,6 +664,9 @@ func (s *Service) ImportCourse(ctx context.Context, p *accounts.Principal, files
 				return &ImportError{Problems: []ImportProblem{{File: courseFile, Line: 1, Message: "slug: a course with this slug exists and you may not edit it"}}}
 			}
 			id = existing.ID
+			if err := s.resolveRule(tx, &existing, cf, byModule); err != nil {
+				return err
+			}
 			return s.applyCourseFile(tx, &existing, cf)
 		case err == nil:
 			return &ImportError{Problems: []ImportProblem{{File: courseFile, Line: 1, Message: "slug: another course already uses " + cf.Fields.Slug}}}
@@ -531,6 +683,9 @@ func (s *Service) ImportCourse(ctx context.Context, p *accounts.Principal, files
 			return err
 		}
 		id, created = c.ID, true
+		if err := s.resolveRule(tx, &c, cf, byModule); err != nil {
+			return err
+		}
 		return s.applyCourseFile(tx, &c, cf)
 	})
 	if err != nil {
@@ -544,11 +699,34 @@ func (s *Service) ImportCourse(ctx context.Context, p *accounts.Principal, files
 	return d, created, err
 }
 
-// applyCourseFile makes c's draft what cf says.
+// resolveRule sets cf's required quizzes from the places the file names
+// (when it names any): the i-th module of the file is the course's i-th
+// live module, whose quizzes are byModule's. A file that names none keeps
+// the course's own requirements.
+func (s *Service) resolveRule(tx *gorm.DB, c *course, cf *CourseFile, byModule map[int64][]int64) error {
+	if cf.Quizzes == nil {
+		cf.Fields.Rule.Quizzes = fieldsOf(c).Rule.Quizzes
+		return nil
+	}
+	var moduleIDs []int64
+	if c.ID != 0 {
+		if err := tx.Model(&module{}).Where("course_id = ? AND archived_at IS NULL", c.ID).Order("position, id").Pluck("id", &moduleIDs).Error; err != nil {
+			return err
+		}
+	}
+	reqs, problems := resolveQuizRefs(cf.Quizzes, moduleIDs, byModule)
+	if len(problems) > 0 {
+		return &ImportError{Problems: problems}
+	}
+	cf.Fields.Rule.Quizzes = reqs
+	return nil
+}
+
+// applyCourseFile makes c's draft what cf says (its quiz requirements
+// resolved by resolveRule).
 func (s *Service) applyCourseFile(tx *gorm.DB, c *course, cf *CourseFile) error {
 	now := s.now()
 	f := cf.Fields
-	f.Rule.Quizzes = fieldsOf(c).Rule.Quizzes // quiz requirements are not part of the file format
 	f.apply(c)
 	if err := bumpCourse(tx, c, now, map[string]any{
 		"title_sr": c.TitleSr, "title_en": c.TitleEn, "summary_sr": c.SummarySr, "summary_en": c.SummaryEn,
@@ -648,21 +826,41 @@ func (s *Service) ExportCourse(ctx context.Context, p *accounts.Principal, id in
 	if err != nil {
 		return "", err
 	}
-	files, err := CourseFiles(c, mods, lessons)
+	var byModule map[int64][]int64
+	if len(fieldsOf(c).Rule.Quizzes) > 0 {
+		if byModule, err = s.quizzesByModule(ctx, c.ID); err != nil {
+			return "", err
+		}
+	}
+	files, err := CourseFiles(c, mods, lessons, byModule)
 	if err != nil {
 		return "", apperr.Internal(err)
 	}
 	return c.Slug + ".zip", writeZip(w, files, c.UpdatedAt)
 }
 
-// CourseFiles lays a draft out as the file format.
-func CourseFiles(c *course, mods []module, lessons map[int64][]lesson) (map[string][]byte, error) {
+// CourseFiles lays a draft out as the file format; byModule (the course's
+// quizzes by module) names the required quizzes by place. A requirement
+// whose quiz is in no live module of the draft cannot be named and is left
+// out.
+func CourseFiles(c *course, mods []module, lessons map[int64][]lesson, byModule map[int64][]int64) (map[string][]byte, error) {
 	f := fieldsOf(c)
 	cy := courseYAML{Format: FormatName, Slug: c.Slug, Title: textYAML{f.Title.Sr, f.Title.En}, Summary: textYAML{f.Summary.Sr, f.Summary.En},
 		Professions: f.Professions, Level: c.Level, Hours: c.Hours, ValidityMonths: c.ValidityMonths, ContentWarning: c.ContentWarning,
 		Completion: completionYAML{MinAttendedHours: c.MinAttendedHours}}
 	if !c.SelfEnrol {
 		cy.SelfEnrol = ptr(false)
+	}
+	var reqs []quizRuleYAML
+	for _, q := range f.Rule.Quizzes {
+		for mi, m := range mods {
+			if qi := slices.Index(byModule[m.ID], q.QuizID); qi >= 0 {
+				reqs = append(reqs, quizRuleYAML{Module: mi + 1, Quiz: qi + 1, MinScore: q.MinScore})
+			}
+		}
+	}
+	if len(reqs) > 0 {
+		cy.Completion.Quizzes = &reqs
 	}
 	files := map[string][]byte{}
 	for _, m := range mods {

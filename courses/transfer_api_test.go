@@ -3,12 +3,14 @@ package courses_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/prepoznaj/prepoznaj/apitest"
 	"github.com/prepoznaj/prepoznaj/courses"
+	"github.com/prepoznaj/prepoznaj/quiz"
 )
 
 func zipOf(t *testing.T, files map[string]string) []byte {
@@ -201,4 +203,150 @@ func keysOf(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+const quizCourseYAML = `format: prepoznaj-course/1
+slug: kvizovi
+title:
+  sr: Курс са проверама
+professions: [police]
+level: introductory
+hours: 2
+modules:
+  - title: {sr: Први модул}
+    lessons: [uvod]
+  - title: {sr: Други модул}
+    lessons: [znaci]
+`
+
+func quizCourseFiles(completion string) map[string]string {
+	return map[string]string{
+		"course.yaml":         quizCourseYAML + completion,
+		"lessons/uvod.sr.md":  "---\ntitle: Увод\n---\nТекст.\n",
+		"lessons/znaci.sr.md": "---\ntitle: Знаци\n---\nТекст.\n",
+	}
+}
+
+// The completion rule's required quizzes travel in course.yaml, named by
+// module and place (quiz ids belong to one installation): export writes
+// them, import resolves them to the course's quizzes, a round trip keeps
+// them, and every mistake is reported with its file and line, importing
+// nothing.
+func TestQuizRequirementsInTheFileFormat(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	var d courses.CourseDraft
+	w.raw("trainer", "POST", "/courses/import", "application/zip", zipOf(t, quizCourseFiles("")), nil).WantStatus(201).JSON(&d)
+	newQuiz := func(module int64, title string) int64 {
+		q, err := w.s.App.Quiz.CreateQuiz(ctx, w.principal("trainer"), quiz.QuizInput{ModuleID: module, Settings: quiz.Settings{Title: quiz.Text{SR: title}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.ID
+	}
+	qa, qb := newQuiz(d.Modules[0].ID, "Прва провера"), newQuiz(d.Modules[0].ID, "Друга провера")
+	qc := newQuiz(d.Modules[1].ID, "Завршна провера")
+	_ = qa
+	rule := func() courses.Completion {
+		t.Helper()
+		return w.draft(d.ID).Completion
+	}
+	same := func(got courses.Completion, hours float64, want ...courses.QuizRequirement) bool {
+		if got.MinAttendedHours != hours || len(got.Quizzes) != len(want) {
+			return false
+		}
+		for i := range want {
+			if got.Quizzes[i] != want[i] {
+				return false
+			}
+		}
+		return true
+	}
+
+	// Import names them by place.
+	withQuizzes := "completion:\n  min_attended_hours: 1\n  quizzes:\n    - {module: 1, quiz: 2, min_score: 0.7}\n    - {module: 2, quiz: 1}\n"
+	w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, quizCourseFiles(withQuizzes)), nil).WantStatus(200)
+	want := []courses.QuizRequirement{{QuizID: qb, MinScore: 0.7}, {QuizID: qc, MinScore: 0}}
+	if got := rule(); !same(got, 1, want...) {
+		t.Fatalf("imported rule = %+v, want quizzes %+v", got, want)
+	}
+
+	// Export writes them the same way; importing the export changes nothing.
+	exported := unzip(t, w.raw("trainer", "GET", path("/courses/%d/export", d.ID), "", nil, nil).WantStatus(200).Body.Bytes())
+	files := map[string][]byte{}
+	for k, v := range exported {
+		files[k] = []byte(v)
+	}
+	cf, problems := courses.ParseCourse(files)
+	if len(problems) > 0 || len(cf.Quizzes) != 2 || cf.Quizzes[0].Module != 1 || cf.Quizzes[0].Quiz != 2 || cf.Quizzes[0].MinScore != 0.7 ||
+		cf.Quizzes[1].Module != 2 || cf.Quizzes[1].Quiz != 1 || cf.Quizzes[1].MinScore != 0 {
+		t.Fatalf("exported requirements = %+v, %v\n%s", cf, problems, exported["course.yaml"])
+	}
+	w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, exported), nil).WantStatus(200)
+	if got := rule(); !same(got, 1, want...) {
+		t.Fatalf("rule after the round trip = %+v", got)
+	}
+	again := unzip(t, w.raw("trainer", "GET", path("/courses/%d/export", d.ID), "", nil, nil).WantStatus(200).Body.Bytes())
+	if again["course.yaml"] != exported["course.yaml"] {
+		t.Fatalf("the round trip changed course.yaml:\n%s\n---\n%s", exported["course.yaml"], again["course.yaml"])
+	}
+
+	// Every mistake, with its line; nothing changes.
+	bad := "completion:\n  quizzes:\n" + // lines 13, 14
+		"    - {module: 3, quiz: 1}\n" + // 15: no third module in the file
+		"    - {module: 1, quiz: 0}\n" + // 16
+		"    - {module: 1, quiz: 1}\n" + // 17
+		"    - {module: 1, quiz: 1}\n" + // 18: twice
+		"    - {module: 2, quiz: 1, min_score: 1.5}\n" + // 19
+		"    - {module: 2, quiz: 1, quiz_id: 7}\n" // 20: unknown key
+	res := w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, quizCourseFiles(bad)), nil)
+	res.WantProblem(422, "import_failed")
+	var body struct {
+		Problems []courses.ImportProblem `json:"problems"`
+	}
+	res.JSON(&body)
+	for _, wp := range []struct {
+		line int
+		has  string
+	}{{15, "module"}, {16, "quiz"}, {18, "already required"}, {19, "min_score"}, {20, "quiz_id"}} {
+		found := false
+		for _, p := range body.Problems {
+			found = found || (p.File == "course.yaml" && p.Line == wp.line && strings.Contains(p.Message, wp.has))
+		}
+		if !found {
+			t.Errorf("no problem at course.yaml:%d mentioning %q in %+v", wp.line, wp.has, body.Problems)
+		}
+	}
+	// Well formed, but the course has no such quiz.
+	missing := "completion:\n  quizzes:\n    - {module: 1, quiz: 1}\n    - {module: 2, quiz: 2, min_score: 0.5}\n"
+	res = w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, quizCourseFiles(missing)), nil)
+	res.WantProblem(422, "import_failed")
+	res.JSON(&body)
+	if len(body.Problems) != 1 || body.Problems[0].File != "course.yaml" || body.Problems[0].Line != 16 || !strings.Contains(body.Problems[0].Message, "no quiz 2") {
+		t.Fatalf("missing quiz: %+v", body.Problems)
+	}
+	// A new course has no quizzes yet.
+	other := quizCourseFiles(missing)
+	other["course.yaml"] = strings.Replace(other["course.yaml"], "slug: kvizovi", "slug: kvizovi-novi", 1)
+	res = w.raw("trainer", "POST", "/courses/import", "application/zip", zipOf(t, other), nil)
+	res.WantProblem(422, "import_failed")
+	res.JSON(&body)
+	if len(body.Problems) != 2 || body.Problems[0].Line != 15 || body.Problems[1].Line != 16 {
+		t.Fatalf("new course: %+v", body.Problems)
+	}
+	var n int64
+	w.s.DB.Raw("SELECT COUNT(*) FROM courses").Scan(&n)
+	if got := rule(); n != 1 || !same(got, 1, want...) {
+		t.Fatalf("a failed import changed something: %d courses, rule %+v", n, got)
+	}
+
+	// A file that does not name quizzes keeps the course's; an empty list clears them.
+	w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, quizCourseFiles("")), nil).WantStatus(200)
+	if got := rule(); !same(got, 0, want...) {
+		t.Fatalf("a file without quizzes: rule %+v", got)
+	}
+	w.raw("trainer", "POST", "/courses/import?update=true", "application/zip", zipOf(t, quizCourseFiles("completion:\n  quizzes: []\n")), nil).WantStatus(200)
+	if got := rule(); !same(got, 0) {
+		t.Fatalf("an empty list: rule %+v", got)
+	}
 }
