@@ -34,6 +34,7 @@ type App struct {
 	// RedeliverEvery is how often RunBackground retries the completions and
 	// closed registers whose certificates could not be issued (a minute).
 	RedeliverEvery time.Duration
+	redeliverMu    sync.Mutex
 	log            *slog.Logger
 }
 
@@ -153,7 +154,11 @@ func (a *App) runRedelivery(ctx context.Context) {
 
 // Redeliver delivers once the completions and closed registers older than a
 // minute whose listeners failed, and reports how many of each it delivered.
+// Passes never overlap within a process, so one never delivers again what
+// another is still marking delivered.
 func (a *App) Redeliver(ctx context.Context) (completions, registers int) {
+	a.redeliverMu.Lock()
+	defer a.redeliverMu.Unlock()
 	completions, err := a.Courses.RedeliverCompletions(ctx, redeliverGrace)
 	if err != nil && ctx.Err() == nil {
 		a.log.Error("redeliver completions", slog.String("error", err.Error()))

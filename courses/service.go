@@ -178,6 +178,25 @@ func (s *Service) Enrolled(ctx context.Context, userID, courseID int64) (bool, e
 	return n > 0, nil
 }
 
+// CycleStart is when userID's current cycle of courseID began, so that quiz attempts are
+// counted and graded per cycle: after a re-take the old attempts neither use up the attempts
+// allowed nor pass the quiz again. Zero in the first cycle (every attempt counts) and when the
+// user is not enrolled.
+func (s *Service) CycleStart(ctx context.Context, userID, courseID int64) (time.Time, error) {
+	var e enrolment
+	err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ?", userID, courseID).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, apperr.Internal(err)
+	}
+	if e.cycleNumber() <= 1 {
+		return time.Time{}, nil
+	}
+	return e.cycleStart(), nil
+}
+
 // CompletionEvent says a learner met a course's completion rule: in cycle
 // Cycle of their enrolment (1, then one more for each re-take after the
 // previous completion's validity ran out), at CourseVersion.

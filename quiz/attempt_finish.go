@@ -134,8 +134,13 @@ func (s *Service) tryRecord(ctx context.Context, quizID, userID, courseID int64)
 		return err
 	}
 	st := fromJSON[Settings](pub.Settings)
+	cycle, err := s.courses.CycleStart(ctx, userID, courseID)
+	if err != nil {
+		return err
+	}
+	// The grade is over this cycle's attempts: a re-take is passed by passing it again.
 	var attempts []attemptRow
-	if err := db.Where("quiz_id = ? AND user_id = ? AND state = ?", quizID, userID, StateSubmitted).Order("number").Find(&attempts).Error; err != nil {
+	if err := db.Where("quiz_id = ? AND user_id = ? AND state = ? AND started_at >= ?", quizID, userID, StateSubmitted, cycle).Order("number").Find(&attempts).Error; err != nil {
 		return err
 	}
 	grade, ok := quizGrade(attempts, st.GradingMethod)

@@ -196,21 +196,29 @@ func (s *Service) tryStart(ctx context.Context, p *accounts.Principal, q quizRow
 	if st.CloseAt != nil && (a.Deadline == nil || st.CloseAt.Before(*a.Deadline)) {
 		a.Deadline = pointer(*st.CloseAt)
 	}
+	cycle, err := s.courses.CycleStart(ctx, p.UserID, q.CourseID)
+	if err != nil {
+		return 0, false, err
+	}
 	started := false
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var existing []attemptRow
-		if err := tx.Select("id", "number", "state").Where("quiz_id = ? AND user_id = ?", q.ID, p.UserID).Find(&existing).Error; err != nil {
+		if err := tx.Select("id", "number", "state", "started_at").Where("quiz_id = ? AND user_id = ?", q.ID, p.UserID).Find(&existing).Error; err != nil {
 			return err
 		}
+		inCycle := 0
 		for _, e := range existing {
 			a.Number = max(a.Number, e.Number)
 			if e.State == StateOpen {
 				a.ID = e.ID
 				return nil
 			}
+			if !e.StartedAt.Before(cycle) {
+				inCycle++
+			}
 		}
 		a.Number++
-		if st.AttemptsAllowed > 0 && a.Number > st.AttemptsAllowed {
+		if st.AttemptsAllowed > 0 && inCycle >= st.AttemptsAllowed {
 			return apperr.Conflict("no_attempts_left", fmt.Sprintf("All %d attempts allowed have been used.", st.AttemptsAllowed))
 		}
 		if err := tx.Create(&a).Error; err != nil {

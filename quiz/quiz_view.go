@@ -103,6 +103,17 @@ func (s *Service) standing(ctx context.Context, p *accounts.Principal, row quizR
 	}
 	st := fromJSON[Settings](pub.Settings)
 	now := s.clock()
+	// Every attempt is listed; the grade and the attempts left are this cycle's (see CycleStart).
+	cycle, err := s.courses.CycleStart(ctx, p.UserID, row.CourseID)
+	if err != nil {
+		return nil, err
+	}
+	var current []attemptRow
+	for _, a := range attempts {
+		if !a.StartedAt.Before(cycle) {
+			current = append(current, a)
+		}
+	}
 	me := &MyStanding{Attempts: make([]AttemptSummary, len(attempts))}
 	marks := ref.Edit || visible(st.Review.Marks, true, st, now)
 	open := false
@@ -111,12 +122,12 @@ func (s *Service) standing(ctx context.Context, p *accounts.Principal, row quizR
 		open = open || a.State == StateOpen
 	}
 	if marks {
-		if g, ok := quizGrade(attempts, st.GradingMethod); ok {
+		if g, ok := quizGrade(current, st.GradingMethod); ok {
 			me.Grade, me.Passed = &g, pointer(g >= st.PassMark)
 		}
 	}
 	if st.AttemptsAllowed > 0 {
-		me.AttemptsLeft = pointer(max(0, st.AttemptsAllowed-len(attempts)))
+		me.AttemptsLeft = pointer(max(0, st.AttemptsAllowed-len(current)))
 	}
 	switch {
 	case open:

@@ -36,6 +36,10 @@ type Courses interface {
 	RecordQuizResult(ctx context.Context, userID, courseID, quizID int64, score float64, passed bool) error
 	// Enrolled reports whether the user is enrolled in the course.
 	Enrolled(ctx context.Context, userID, courseID int64) (bool, error)
+	// CycleStart is when the learner's current cycle of the course began (zero: the first
+	// cycle). Attempts started before it neither count against the attempts allowed nor into
+	// the grade: a re-take after a certificate expired starts the quiz afresh.
+	CycleStart(ctx context.Context, userID, courseID int64) (time.Time, error)
 }
 
 // Options configures a Service.

@@ -24,6 +24,7 @@ type fakeCourses struct {
 	draft     map[int64]bool
 	modules   map[int64]int64
 	enrolled  map[[2]int64]bool
+	cycles    map[[2]int64]time.Time // a re-take's cycle start (absent: the first cycle)
 	recorded  []recordedResult
 	failWrite error
 }
@@ -72,6 +73,12 @@ func (f *fakeCourses) Enrolled(ctx context.Context, userID, courseID int64) (boo
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.enrolled[[2]int64{userID, courseID}], nil
+}
+
+func (f *fakeCourses) CycleStart(ctx context.Context, userID, courseID int64) (time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cycles[[2]int64{userID, courseID}], nil
 }
 
 func (f *fakeCourses) results() []recordedResult {
