@@ -260,7 +260,7 @@ tests['a learner sees only what learners may use'] = async (t) => {
   await registerByApi(t, { email: uniqueEmail('learner'), name: 'Lena Učenić' });
   await open(t, '/', 'Welcome, Lena Učenić');
   const nav = page.getByRole('navigation', { name: 'Main menu' });
-  assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Home', 'Courses', 'My certificates', 'Profile']);
+  assert.deepEqual(await nav.getByRole('link').allInnerTexts(), ['Home', 'Courses', 'My certificates', 'Indicators', 'Profile']);
   assert.equal(await page.getByRole('link', { name: /Administration|My institution|Authoring/ }).count(), 0);
 
   for (const path of ['/admin/users', '/admin/audit', '/institutions/1/members']) {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createApiClient } from './api';
 import {
   canRegister,
+  canRetake,
+  retake,
   catalogueFromSearch,
   catalogueSearch,
   certificatePdfUrl,
@@ -267,5 +269,22 @@ describe('the catalogue address', () => {
     const s = catalogueSearch({ q: ' rad ', profession: '', language: 'sr', level: '', sort: 'newest', offset: 24 }, 'police');
     expect(s).toBe('?q=rad&profession=&language=sr&sort=newest&offset=24');
     expect(catalogueFromSearch(s, 'police')).toEqual({ q: 'rad', profession: '', language: 'sr', level: '', sort: 'newest', offset: 24 });
+  });
+});
+
+describe('recertification', () => {
+  const done = { completed: true, retake_from: '2027-03-12T10:00:00Z' } as Parameters<typeof canRetake>[0];
+  it('offers a re-take only once the completion has expired', () => {
+    expect(canRetake(done, new Date('2027-03-12T09:59:59Z'))).toBe(false);
+    expect(canRetake(done, new Date('2027-03-12T10:00:00Z'))).toBe(true);
+    expect(canRetake({ ...done, retake_from: null }, new Date('2030-01-01'))).toBe(false);
+    expect(canRetake({ ...done, completed: false }, new Date('2030-01-01'))).toBe(false);
+  });
+
+  it('starts the new cycle with a POST to the course', async () => {
+    const { c, calls } = client(json({ cycle: 2 }));
+    expect((await retake(7, c)).cycle).toBe(2);
+    expect(calls[0]!.url).toBe('/api/v1/courses/7/retake');
+    expect(calls[0]!.method).toBe('POST');
   });
 });

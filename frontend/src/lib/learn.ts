@@ -115,6 +115,11 @@ export interface CourseProgress {
   min_attended_hours: number;
   rule_met: boolean;
   next: NextStep | null;
+  /** 1, then one more for each re-take after a completion expired. */
+  cycle?: number;
+  cycle_started_at?: string;
+  /** When the completed course may be taken again (its validity has passed); null otherwise. */
+  retake_from?: string | null;
 }
 
 export interface MyCourse {
@@ -270,6 +275,16 @@ export function listCourses(query: CatalogueQuery = {}, client: ApiClient = api)
 
 export function getCourse(id: number, locale?: Locale, client: ApiClient = api): Promise<CourseView> {
   return client.get(`/courses/${id}`, { query: { locale } });
+}
+
+/** Starts a new cycle of a completed course whose validity has passed (recertification). */
+export function retake(courseId: number, client: ApiClient = api): Promise<CourseProgress> {
+  return client.post<CourseProgress>(`/courses/${courseId}/retake`, {});
+}
+
+/** Whether progress is a completion the learner may take again now. */
+export function canRetake(progress: CourseProgress, now: Date = new Date()): boolean {
+  return progress.completed && !!progress.retake_from && new Date(progress.retake_from).getTime() <= now.getTime();
 }
 
 export function enrol(courseId: number, client: ApiClient = api): Promise<CourseEnrolment> {

@@ -21,20 +21,20 @@ describe('mainNav', () => {
   });
 
   it('offers learners their learning, and trainers their authoring too', () => {
-    expect(hrefs(user([]))).toEqual(['/', '/courses', '/my/certificates', '/profile']);
-    expect(hrefs(user([], inst))).toEqual(['/', '/courses', '/my/certificates', '/profile']);
-    expect(hrefs(user(['trainer']))).toEqual(['/', '/courses', '/my/certificates', '/author/courses', '/profile']);
+    expect(hrefs(user([]))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/profile']);
+    expect(hrefs(user([], inst))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/profile']);
+    expect(hrefs(user(['trainer']))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/author/courses', '/profile']);
   });
 
   it('offers a manager their own institution', () => {
-    expect(hrefs(user(['manager'], inst))).toEqual(['/', '/courses', '/my/certificates', '/institutions/4/members', '/profile']);
+    expect(hrefs(user(['manager'], inst))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/institutions/4/members', '/profile']);
     // A manager without an institution has nothing to manage.
-    expect(hrefs(user(['manager']))).toEqual(['/', '/courses', '/my/certificates', '/profile']);
+    expect(hrefs(user(['manager']))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/profile']);
   });
 
   it('offers admins the administration', () => {
-    expect(hrefs(user(['admin']))).toEqual(['/', '/courses', '/my/certificates', '/author/courses', '/admin/institutions', '/profile']);
-    expect(hrefs(user(['manager', 'admin'], inst))).toEqual(['/', '/courses', '/my/certificates', '/author/courses', '/institutions/4/members', '/admin/institutions', '/profile']);
+    expect(hrefs(user(['admin']))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/author/courses', '/admin/institutions', '/profile']);
+    expect(hrefs(user(['manager', 'admin'], inst))).toEqual(['/', '/courses', '/my/certificates', '/indicators', '/author/courses', '/institutions/4/members', '/admin/institutions', '/profile']);
   });
 
   it('section tabs', () => {
@@ -52,7 +52,7 @@ describe('mainNav', () => {
 });
 
 describe('isCurrent', () => {
-  const [, , , , institution, admin] = mainNav(user(['manager', 'admin'], inst));
+  const [, , , , , institution, admin] = mainNav(user(['manager', 'admin'], inst));
   it.each([
     ['/', mainNav(null)[0]!, true],
     ['/profile', mainNav(null)[0]!, false],

@@ -26,6 +26,7 @@ export function mainNav(me: Me | null | undefined): NavItem[] {
     { href: '/', label: 'nav.dashboard' },
     { href: '/courses', label: 'nav.catalogue', section: '/courses/' },
     { href: '/my/certificates', label: 'nav.certificates' },
+    { href: '/indicators', label: 'nav.indicators' },
   ];
   if (hasRole(me, 'trainer') || hasRole(me, 'admin')) items.push({ href: '/author/courses', label: 'nav.authoring', section: '/author/' });
   const inst = managedInstitution(me);

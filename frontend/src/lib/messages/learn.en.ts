@@ -31,6 +31,12 @@ export const learnEn: Record<keyof typeof learnSr, Message> = {
   'catalogue.sort.hours': 'Shortest first',
   'catalogue.sort.desc_hours': 'Longest first',
 
+  'course.retake': 'Take the course again',
+  'course.retaking': 'Starting…',
+  'course.retakeDue': 'Your certificate for this course has expired. Take the course again to earn a new one.',
+  'course.retakeFrom': 'You can take the course again from {date}, when your certificate expires.',
+  'course.retakeStarted': 'You have started the course again. Your previous certificate stays on record.',
+  'course.cycle': 'Renewal {cycle}, started {date}.',
   'course.title': 'Course',
   'course.back': '← All courses',
   'course.contentWarningText': 'This course describes violence and exploitation. Lessons with sensitive content are marked and open only when you choose to read them.',

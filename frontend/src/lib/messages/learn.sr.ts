@@ -33,6 +33,12 @@ export const learnSr = {
   'catalogue.sort.desc_hours': 'Најдуже прво',
 
   // A course's page.
+  'course.retake': 'Почни обуку поново',
+  'course.retaking': 'Почињање…',
+  'course.retakeDue': 'Рок важења сертификата за ову обуку је истекао. Прођите обуку поново да бисте добили нови.',
+  'course.retakeFrom': 'Обуку можете поново проћи од {date}, када сертификат истекне.',
+  'course.retakeStarted': 'Почели сте обуку поново. Претходни сертификат остаје у евиденцији.',
+  'course.cycle': 'Обнова бр. {cycle}, почета {date}.',
   'course.title': 'Обука',
   'course.back': '← Све обуке',
   'course.contentWarningText': 'Обука садржи описе насиља и експлоатације. Лекције са осетљивим садржајем су означене и отварају се тек када то изаберете.',
