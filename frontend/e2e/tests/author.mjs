@@ -1,0 +1,264 @@
+// What trainers do: write a course (modules, lessons in Markdown with the server's preview),
+// order it with the keyboard, write a case and tag evidence in its narrative, ask a question on
+// it, and publish. Needs the demo trainer (serve --demo --demo-password "$DEMO_PASSWORD").
+import assert from 'node:assert/strict';
+import { apiSession, chooseLanguage, demo, demoPassword, languages, open, requireApi, signIn } from '../helpers.mjs';
+
+/** @typedef {import('../run.mjs').TestContext} T */
+
+/** @type {Record<string, (t: T) => Promise<void>>} */
+export const tests = {};
+
+/** @param {T} t */
+async function asTrainer(t) {
+  await signIn(t, demo.trainer, demoPassword(t));
+  await chooseLanguage(t, 'en');
+}
+
+/**
+ * Runs axe on the page in every language, and leaves it in English.
+ * @param {T} t @param {string} label
+ */
+async function axeAll(t, label) {
+  for (const l of languages) {
+    await chooseLanguage(t, l.code);
+    await t.axe(`${label} (${l.code})`);
+  }
+  await chooseLanguage(t, 'en');
+}
+
+const unique = () => `e2e-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+
+/**
+ * A course with a module, two lessons with text, a case with evidence and a question, made
+ * through the API as the demo trainer.
+ * @param {T} t
+ */
+async function courseByApi(t) {
+  const api = await apiSession(t, demo.trainer, demoPassword(t));
+  const post = async (/** @type {string} */ path, /** @type {unknown} */ data, method = 'post') => {
+    const res = await api[/** @type {'post'} */ (method)](`/api/v1${path}`, { data });
+    assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
+    return res.json();
+  };
+  const slug = unique();
+  const course = await post('/courses', { slug, title: { sr: `Обука ${slug}`, en: `Course ${slug}` }, professions: ['police'], level: 'introductory' });
+  const mod = await post(`/courses/${course.id}/modules`, { title: { sr: 'Увод', en: 'Introduction' } });
+  const lesson = await post(`/modules/${mod.id}/lessons`, { title: { sr: 'Прва лекција', en: 'First lesson' }, body: { sr: '## Шта је трговина људима\n\nТекст **лекције**.', en: '' } });
+  const narrative = 'Марија је дошла да ради у пекари. Плату никад није добила, а пасош јој је узет.';
+  const start = narrative.indexOf('Плату никад није добила');
+  const quote = 'Плату никад није добила';
+  const scenario = await post('/scenarios', {
+    course_id: course.id,
+    title: { sr: 'Пекара', en: 'The bakery' },
+    age_group: 'adult',
+    exploitation: 'labour',
+    professions: ['police'],
+    content_warning: { sr: '', en: '' },
+    narrative: { sr: narrative, en: '' },
+    present: ['REC-DEC-WAGES'],
+    evidence: { sr: [{ indicator: 'REC-DEC-WAGES', start, end: start + [...quote].length, quote }], en: [] },
+  });
+  const question = await post('/questions', {
+    course_id: course.id,
+    category_id: null,
+    tags: [],
+    content: { type: 'indicator_identification', stem: { sr: 'Који индикатори су присутни?', en: 'Which indicators are present?' }, scenario_id: scenario.id },
+  });
+  await api.dispose();
+  return { course, mod, lesson, scenario, question };
+}
+
+tests['a trainer writes a course, orders it with the keyboard, tags evidence in a case and publishes it'] = async (t) => {
+  const { page } = t;
+  await asTrainer(t);
+  await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Authoring' }).click();
+  await page.locator('main h1', { hasText: 'My courses' }).waitFor();
+
+  // A new course.
+  await page.getByRole('link', { name: 'New course' }).click();
+  await page.locator('main h1', { hasText: 'New course' }).waitFor();
+  const slug = unique();
+  const title = `Препознавање ${slug}`;
+  await page.locator('#title-sr').fill(title);
+  await page.locator('#title-en').fill(`Recognising ${slug}`);
+  await page.locator('#summary-sr').fill('Кратак опис обуке.');
+  await page.getByLabel('Slug for the address').fill(slug);
+  await page.getByRole('checkbox', { name: 'Police' }).check();
+  await page.getByRole('button', { name: 'Create course' }).click();
+  await page.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  const courseId = Number(new URL(page.url()).pathname.split('/').pop());
+  assert.ok(courseId > 0, page.url());
+
+  // Two modules; two lessons in the first.
+  for (const name of ['Први модул', 'Други модул']) {
+    await page.locator('#new-module-sr').fill(name);
+    await page.getByRole('button', { name: 'Add module' }).click();
+    await page.locator('main h3', { hasText: name }).waitFor();
+  }
+  for (const name of ['Лекција А', 'Лекција Б']) {
+    await page.getByLabel('New lesson in the module “Први модул”').fill(name);
+    await page.getByRole('button', { name: 'Add lesson' }).first().click();
+    await page.getByRole('link', { name, exact: true }).waitFor();
+  }
+
+  // Keyboard reordering: B up, then A over to the second module.
+  const firstModule = page.locator('ol.modules > li').first();
+  const up = page.getByRole('button', { name: 'Move the lesson “Лекција Б” up' });
+  await up.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: 'The lesson is now 1 of 2' }).waitFor();
+  assert.deepEqual(await firstModule.locator('ol.lessons > li a').allTextContents(), ['Лекција Б', 'Лекција А']);
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
+  assert.match(String(focused), /Лекција Б/, 'focus stays with the moved lesson');
+  await page.getByLabel('Module to move the lesson “Лекција А” to').selectOption({ label: 'Други модул' });
+  await page.getByRole('button', { name: 'Move the lesson “Лекција А” to the chosen module' }).press('Enter');
+  await page.getByRole('status').filter({ hasText: 'in the module “Други модул”' }).waitFor();
+  assert.deepEqual(await page.locator('ol.modules > li').nth(1).locator('ol.lessons > li a').allTextContents(), ['Лекција А']);
+
+  // Each lesson gets its text; the preview is the server's rendering.
+  for (const name of ['Лекција Б', 'Лекција А']) {
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.locator('main h1', { hasText: 'Edit lesson' }).waitFor();
+    await page.locator('#body-sr').fill(`## ${name}\n\nРадник **није добио** плату.\n\n<script>alert(1)</script>`);
+    await page.getByRole('button', { name: 'Save and refresh the preview' }).click();
+    await page.locator('.lesson-html strong', { hasText: 'није добио' }).waitFor();
+    assert.equal(await page.locator('.lesson-html script').count(), 0, 'the preview is sanitised');
+    await page.getByRole('link', { name: 'Back to the course' }).click();
+    await page.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  }
+
+  // A case, with a passage of its narrative tagged as evidence.
+  await page.getByRole('link', { name: 'New case' }).click();
+  await page.locator('main h1', { hasText: 'New case' }).waitFor();
+  await page.locator('#title-sr').fill('Пекара');
+  await page.getByRole('group', { name: 'Professions the case is for' }).getByRole('checkbox', { name: 'Police' }).check();
+  await page.getByRole('checkbox', { name: /Deceived about pay/ }).check();
+  const narrative = 'Марија је дошла да ради у пекари. Плату никад није добила, а пасош јој је узет.';
+  await page.locator('#narrative-sr').fill(narrative);
+  const quote = 'Плату никад није добила';
+  await page.evaluate((q) => {
+    const area = /** @type {HTMLTextAreaElement} */ (document.querySelector('#narrative-sr'));
+    const at = area.value.indexOf(q);
+    area.focus();
+    area.setSelectionRange(at, at + q.length);
+  }, quote);
+  await page.locator('#tag-sr').selectOption({ label: 'Deceived about pay' });
+  await page.locator('section.narrative').first().getByRole('button', { name: 'Tag the selected text as evidence' }).click();
+  await page.getByRole('list', { name: 'Evidence in the narrative: Serbian' }).getByText(quote).waitFor();
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await page.locator('main h1', { hasText: 'Edit case' }).waitFor();
+  const scenarioId = Number(new URL(page.url()).pathname.split('/').pop());
+  const sc = await (await t.context.request.get(`/api/v1/scenarios/${scenarioId}`)).json();
+  assert.deepEqual(sc.evidence.sr, [{ indicator: 'REC-DEC-WAGES', start: narrative.indexOf(quote), end: narrative.indexOf(quote) + quote.length, quote }]);
+
+  // A question on the case, previewed as learners see it.
+  await page.getByRole('link', { name: 'New question on this case' }).click();
+  await page.locator('main h1', { hasText: 'New question' }).waitFor();
+  await page.getByLabel('Case', { exact: true }).selectOption({ label: 'Пекара' });
+  await page.locator('#stem-sr').fill('Који индикатори су присутни у случају?');
+  await page.locator('.question-preview').getByText('Плату никад није добила', { exact: false }).waitFor();
+  await page.locator('.question-preview').getByText('Deceived about pay').waitFor();
+  await page.getByRole('button', { name: 'Create question' }).click();
+  await page.locator('main h1', { hasText: 'Edit question' }).waitFor();
+
+  // Publish, with the summary of what changes.
+  await t.goto(`/author/courses/${courseId}`);
+  await page.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Publish the course?' });
+  await dialog.getByText('First publication: 2 modules, 2 lessons.').waitFor();
+  await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'The course was published (revision 1).' }).waitFor();
+
+  // A change, and the summary says what it is.
+  await page.getByRole('button', { name: 'Move the module “Други модул” up' }).click();
+  await page.getByRole('status').filter({ hasText: 'The module is now 1 of 2' }).waitFor();
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  await dialog.getByText('The order of the modules changed.').waitFor();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // A learner finds it in the catalogue.
+  const learner = await apiSession(t, demo.learner, demoPassword(t));
+  const res = await learner.get(`/api/v1/courses?q=${encodeURIComponent(slug)}`);
+  assert.equal(res.status(), 200);
+  const found = (await res.json()).items.map((/** @type {{ id: number }} */ c) => c.id);
+  await learner.dispose();
+  assert.ok(found.includes(courseId), `course ${courseId} is in the learner's catalogue: ${JSON.stringify(found)}`);
+};
+
+tests['a conflicting edit of a course is explained and reloaded'] = async (t) => {
+  const { page } = t;
+  const { course } = await courseByApi(t);
+  await asTrainer(t);
+  await open(t, `/author/courses/${course.id}`, 'Edit course');
+  // Someone else saves first.
+  const other = await apiSession(t, demo.trainer, demoPassword(t));
+  const draft = await (await other.get(`/api/v1/courses/${course.id}/draft`)).json();
+  const res = await other.patch(`/api/v1/courses/${course.id}`, { data: { version: draft.version, hours: 5 } });
+  assert.equal(res.status(), 200, await res.text());
+  await other.dispose();
+  await page.locator('#summary-sr').fill('Моја измена.');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'Someone else changed this course meanwhile' }).waitFor();
+  assert.equal(await page.getByLabel('Length (hours)').inputValue(), '5');
+};
+
+tests['the course pages pass axe in every language'] = async (t) => {
+  const { course, lesson } = await courseByApi(t);
+  await asTrainer(t);
+  await open(t, '/author/courses', 'My courses');
+  await axeAll(t, 'courses');
+  await open(t, `/author/courses/${course.id}`, 'Edit course');
+  await axeAll(t, 'course editor');
+  await page(t).getByRole('button', { name: 'Publish…' }).click();
+  await page(t).getByRole('dialog').waitFor();
+  await t.axe('publish dialog');
+  await page(t).getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await open(t, `/author/lessons/${lesson.id}`, 'Edit lesson');
+  await page(t).locator('.lesson-html h2').waitFor();
+  await axeAll(t, 'lesson editor');
+  await open(t, '/author/courses/new', 'New course');
+  await axeAll(t, 'new course');
+};
+
+tests['the case, question and import pages pass axe in every language'] = async (t) => {
+  const { course, mod, scenario, question } = await courseByApi(t);
+  await asTrainer(t);
+  await open(t, `/author/scenarios/${scenario.id}`, 'Edit case');
+  await page(t).getByText('Плату никад није добила').first().waitFor();
+  await axeAll(t, 'case editor');
+  await open(t, `/author/questions/${question.id}`, 'Edit question');
+  await page(t).locator('.question-preview').waitFor();
+  await axeAll(t, 'question editor');
+  await open(t, `/author/questions/new?course=${course.id}`, 'New question');
+  await page(t).getByLabel('Question type').selectOption('multiple_choice');
+  await axeAll(t, 'new question');
+  await open(t, `/author/quizzes/new?module=${mod.id}&course=${course.id}`, 'New quiz');
+  await axeAll(t, 'new quiz');
+  await open(t, `/author/gift?course=${course.id}`, 'Import questions in GIFT format');
+  await page(t).getByLabel('GIFT text').fill('::Q1:: Трговина људима је кривично дело. {T}\n\n::Q2:: Ово није исправно {=a ~b\n');
+  await page(t).getByRole('button', { name: 'Show what will be imported' }).click();
+  await page(t).getByRole('heading', { name: /Errors \(/ }).waitFor();
+  await axeAll(t, 'GIFT import');
+};
+
+tests['GIFT questions are previewed and imported into a course'] = async (t) => {
+  const { course } = await courseByApi(t);
+  await asTrainer(t);
+  await open(t, `/author/gift?course=${course.id}`, 'Import questions in GIFT format');
+  const p = page(t);
+  await p.getByLabel('GIFT text').fill('::Плата:: Послодавац сме да задржи пасош радника. {F}\n\n::Избор:: Који је знак принуде? {=Одузет пасош ~Редовна плата}\n');
+  await p.getByRole('button', { name: 'Show what will be imported' }).click();
+  await p.getByRole('heading', { name: 'Questions (2)' }).waitFor();
+  await p.getByRole('button', { name: 'Import questions' }).click();
+  await p.getByRole('heading', { name: 'Import report' }).waitFor();
+  await p.getByRole('link', { name: 'Плата' }).waitFor();
+  const res = await t.context.request.get(`/api/v1/questions?course_id=${course.id}`);
+  assert.equal((await res.json()).total, 3); // the one made for the test, and the two imported
+};
+
+/** @param {T} t */
+const page = (t) => t.page;
+
+requireApi(tests, { demo: true });
