@@ -116,6 +116,11 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   await page.getByRole('status').filter({ hasText: 'in the module “Други модул”' }).waitFor();
   assert.deepEqual(await page.locator('ol.modules > li').nth(1).locator('ol.lessons > li a').allTextContents(), ['Лекција А']);
 
+  // Dragging does the same: A back before B.
+  await page.locator('li.lesson', { hasText: 'Лекција А' }).dragTo(page.locator('li.lesson', { hasText: 'Лекција Б' }));
+  await page.getByRole('status').filter({ hasText: 'The lesson is now 1 of 2 in the module “Први модул”' }).waitFor();
+  assert.deepEqual(await firstModule.locator('ol.lessons > li a').allTextContents(), ['Лекција А', 'Лекција Б']);
+
   // Each lesson gets its text; the preview is the server's rendering.
   for (const name of ['Лекција Б', 'Лекција А']) {
     await page.getByRole('link', { name, exact: true }).click();
@@ -146,6 +151,7 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   await page.locator('#tag-sr').selectOption({ label: 'Deceived about pay' });
   await page.locator('section.narrative').first().getByRole('button', { name: 'Tag the selected text as evidence' }).click();
   await page.getByRole('list', { name: 'Evidence in the narrative: Serbian' }).getByText(quote).waitFor();
+  await page.locator('.marked-text mark', { hasText: quote }).waitFor();
   await page.getByRole('button', { name: 'Create case' }).click();
   await page.locator('main h1', { hasText: 'Edit case' }).waitFor();
   const scenarioId = Number(new URL(page.url()).pathname.split('/').pop());

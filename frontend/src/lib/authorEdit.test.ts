@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CourseDraft, CourseView, DraftModule } from './author';
 import {
   codePointIndex,
+  evidenceSegments,
   moveItem,
   nearestFraction,
   nextId,
@@ -179,5 +180,21 @@ describe('questions', () => {
   it('makes ids and tags', () => {
     expect(nextId('o', ['o1', 'o3'])).toBe('o2');
     expect(parseTags(' Рад, рад ,, дуг')).toEqual(['рад', 'дуг']);
+  });
+});
+
+describe('evidenceSegments', () => {
+  it('cuts the narrative at the passages, overlaps included', () => {
+    const text = 'аб 😀 вгд';
+    const segs = evidenceSegments(text, [
+      { indicator: 'A', start: 0, end: 4, quote: 'аб 😀' },
+      { indicator: 'B', start: 3, end: 8, quote: '😀 вгд' },
+    ]);
+    expect(segs).toEqual([
+      { text: 'аб ', indicators: ['A'] },
+      { text: '😀', indicators: ['A', 'B'] },
+      { text: ' вгд', indicators: ['B'] },
+    ]);
+    expect(evidenceSegments('текст', [])).toEqual([{ text: 'текст', indicators: [] }]);
   });
 });

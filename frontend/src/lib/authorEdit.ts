@@ -253,3 +253,30 @@ export function parseTags(text: string): string[] {
   }
   return out;
 }
+
+/** A stretch of the narrative and the indicators whose evidence covers it (none: plain text). */
+export interface Segment {
+  text: string;
+  indicators: string[];
+}
+
+/** The narrative cut where evidence passages start and end, for showing them highlighted. */
+export function evidenceSegments(text: string, passages: readonly EvidencePassage[]): Segment[] {
+  const cps = Array.from(text);
+  const cuts = new Set<number>([0, cps.length]);
+  for (const p of passages) {
+    if (p.start >= 0 && p.end <= cps.length && p.start < p.end) {
+      cuts.add(p.start);
+      cuts.add(p.end);
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i]!;
+    const b = points[i + 1]!;
+    const indicators = passages.filter((p) => p.start <= a && p.end >= b && p.start < p.end).map((p) => p.indicator);
+    out.push({ text: cps.slice(a, b).join(''), indicators: [...new Set(indicators)] });
+  }
+  return out;
+}

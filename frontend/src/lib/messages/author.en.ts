@@ -276,6 +276,7 @@ export const authorEn: Record<keyof typeof authorSr, Message> = {
   'scenario.tag.removed': "Evidence “{quote}” removed.",
   'scenario.evidence': { one: "Evidence ({count})", other: "Evidence ({count})" },
   'scenario.evidenceList': "Evidence in the narrative: {lang}",
+  'scenario.marked': 'The narrative with its evidence marked',
   'scenario.noEvidence': "No evidence tagged yet.",
   'scenario.show': "Show",
   'scenario.showNamed': "Show “{quote}” in the narrative",

@@ -276,6 +276,7 @@ export const authorSr = {
   'scenario.tag.removed': "Уклоњен доказ „{quote}”.",
   'scenario.evidence': { one: "Докази ({count})", few: "Докази ({count})", other: "Докази ({count})" },
   'scenario.evidenceList': "Докази у причи: {lang}",
+  'scenario.marked': 'Прича са означеним доказима',
   'scenario.noEvidence': "Још нема означених доказа.",
   'scenario.show': "Покажи",
   'scenario.showNamed': "Покажи „{quote}” у причи",
