@@ -2,6 +2,7 @@
 // order it with the keyboard, write a case and tag evidence in its narrative, ask a question on
 // it, and publish. Needs the demo trainer (serve --demo --demo-password "$DEMO_PASSWORD").
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { apiSession, chooseLanguage, demo, demoPassword, languages, open, requireApi, signIn } from '../helpers.mjs';
 
 /** @typedef {import('../run.mjs').TestContext} T */
@@ -262,6 +263,79 @@ tests['GIFT questions are previewed and imported into a course'] = async (t) => 
   await p.getByRole('link', { name: 'Плата' }).waitFor();
   const res = await t.context.request.get(`/api/v1/questions?course_id=${course.id}`);
   assert.equal((await res.json()).total, 3); // the one made for the test, and the two imported
+};
+
+/**
+ * A zip of files, stored uncompressed (enough for the course format's few small files).
+ * @param {Record<string, string>} files
+ */
+function zip(files) {
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text, 'utf8');
+    const fname = Buffer.from(name, 'utf8');
+    const crc = zlib.crc32(data);
+    const head = Buffer.alloc(30);
+    head.writeUInt32LE(0x04034b50, 0);
+    head.writeUInt16LE(20, 4);
+    head.writeUInt16LE(0x0800, 6);
+    head.writeUInt16LE(0, 8);
+    head.writeUInt16LE(0, 10);
+    head.writeUInt16LE(0x21, 12);
+    head.writeUInt32LE(crc, 14);
+    head.writeUInt32LE(data.length, 18);
+    head.writeUInt32LE(data.length, 22);
+    head.writeUInt16LE(fname.length, 26);
+    head.writeUInt16LE(0, 28);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(20, 4);
+    dir.writeUInt16LE(20, 6);
+    dir.writeUInt16LE(0x0800, 8);
+    dir.writeUInt16LE(0, 10);
+    dir.writeUInt16LE(0, 12);
+    dir.writeUInt16LE(0x21, 14);
+    dir.writeUInt32LE(crc, 16);
+    dir.writeUInt32LE(data.length, 20);
+    dir.writeUInt32LE(data.length, 24);
+    dir.writeUInt16LE(fname.length, 28);
+    dir.writeUInt32LE(offset, 42);
+    locals.push(head, fname, data);
+    central.push(dir, fname);
+    offset += head.length + fname.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+tests['a course file is imported, and its problems are shown with file and line'] = async (t) => {
+  const slug = unique();
+  const course = (/** @type {string} */ extra) =>
+    `format: prepoznaj-course/1\nslug: ${slug}\ntitle:\n  sr: Увезена обука\nprofessions: [police]\nlevel: introductory\nhours: 2\n${extra}modules:\n  - title: {sr: Увод}\n    lessons: [uvod]\n`;
+  const lesson = '---\ntitle: Увод\n---\nТекст лекције.\n';
+  await asTrainer(t);
+  await open(t, '/author/courses', 'My courses');
+  const p = page(t);
+  await p.getByLabel('Course file (zip)').setInputFiles({ name: 'bad.zip', mimeType: 'application/zip', buffer: zip({ 'course.yaml': course('colour: blue\n') }) });
+  await p.getByRole('button', { name: 'Import', exact: true }).click();
+  await p.getByRole('alert').filter({ hasText: 'nothing was imported' }).waitFor();
+  const problems = await p.getByRole('list', { name: 'Problems in the file' }).locator('li').allTextContents();
+  assert.ok(problems.some((x) => /^course\.yaml:8\b/.test(x)), `the unknown key is named with its line: ${problems.join(' | ')}`);
+  assert.ok(problems.some((x) => x.includes('uvod')), `the missing lesson is named: ${problems.join(' | ')}`);
+  await t.axe('import problems');
+
+  await p.getByLabel('Course file (zip)').setInputFiles({ name: 'good.zip', mimeType: 'application/zip', buffer: zip({ 'course.yaml': course(''), 'lessons/uvod.sr.md': lesson }) });
+  await p.getByRole('button', { name: 'Import', exact: true }).click();
+  await p.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  await p.getByRole('link', { name: 'Увод', exact: true }).waitFor();
 };
 
 /** @param {T} t */
