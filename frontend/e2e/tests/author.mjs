@@ -265,6 +265,42 @@ tests['GIFT questions are previewed and imported into a course'] = async (t) => 
   assert.equal((await res.json()).total, 3); // the one made for the test, and the two imported
 };
 
+tests['a trainer sets up a module quiz, publishes it and makes it part of the completion rule'] = async (t) => {
+  const { course, question } = await courseByApi(t);
+  const p = page(t);
+  await asTrainer(t);
+  await open(t, `/author/courses/${course.id}`, 'Edit course');
+  await p.getByRole('link', { name: 'New quiz in this module' }).click();
+  await p.locator('main h1', { hasText: 'New quiz' }).waitFor();
+  await p.locator('#title-sr').fill('Провера знања');
+  await p.getByLabel('Pass mark (%)').fill('60');
+  await p.getByLabel('Attempts allowed').fill('3');
+  await p.getByLabel('Time limit (minutes)').fill('20');
+  await p.getByLabel('Question', { exact: true }).selectOption(String(question.id));
+  await p.getByRole('button', { name: 'Create quiz' }).click();
+  await p.locator('main h1', { hasText: 'Quiz' }).waitFor();
+  await p.getByRole('status').filter({ hasText: 'The quiz was created.' }).waitFor();
+  await t.axe('quiz editor');
+  await p.getByRole('button', { name: 'Publish quiz' }).click();
+  await p.getByRole('dialog').getByRole('button', { name: 'Publish quiz' }).click();
+  await p.getByRole('status').filter({ hasText: 'The quiz was published' }).waitFor();
+  const quizId = Number(new URL(p.url()).pathname.split('/').pop());
+  const quiz = await (await t.context.request.get(`/api/v1/quizzes/${quizId}`)).json();
+  assert.equal(quiz.settings.pass_mark, 0.6);
+  assert.equal(quiz.settings.time_limit_seconds, 1200);
+  assert.equal(quiz.publication.questions, 1);
+
+  await p.getByRole('link', { name: 'Back to the course' }).click();
+  await p.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  await p.getByRole('checkbox', { name: 'Must pass: Провера знања' }).check();
+  await p.getByLabel('minimum score (%)').fill('80');
+  await p.getByLabel('minimum score (%)').blur();
+  await p.getByRole('button', { name: 'Save', exact: true }).click();
+  await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  const draft = await (await t.context.request.get(`/api/v1/courses/${course.id}/draft`)).json();
+  assert.deepEqual(draft.completion.quizzes, [{ quiz_id: quizId, min_score: 0.8 }]);
+};
+
 /**
  * A zip of files, stored uncompressed (enough for the course format's few small files).
  * @param {Record<string, string>} files
