@@ -3,7 +3,7 @@
 // it, and publish. Needs the demo trainer (serve --demo --demo-password "$DEMO_PASSWORD").
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { apiSession, chooseLanguage, demo, demoPassword, languages, open, requireApi, signIn } from '../helpers.mjs';
+import { apiSession, assertFits, chooseLanguage, demo, demoPassword, languages, open, requireApi, signIn } from '../helpers.mjs';
 
 /** @typedef {import('../run.mjs').TestContext} T */
 
@@ -299,6 +299,25 @@ tests['a trainer sets up a module quiz, publishes it and makes it part of the co
   await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   const draft = await (await t.context.request.get(`/api/v1/courses/${course.id}/draft`)).json();
   assert.deepEqual(draft.completion.quizzes, [{ quiz_id: quizId, min_score: 0.8 }]);
+};
+
+tests['the author pages fit a 360-pixel phone'] = async (t) => {
+  const { course, lesson, scenario, question, mod } = await courseByApi(t);
+  await asTrainer(t);
+  await t.page.setViewportSize({ width: 360, height: 740 });
+  for (const [path, heading] of [
+    ['/author/courses', 'My courses'],
+    [`/author/courses/${course.id}`, 'Edit course'],
+    [`/author/lessons/${lesson.id}`, 'Edit lesson'],
+    [`/author/scenarios/${scenario.id}`, 'Edit case'],
+    [`/author/questions/${question.id}`, 'Edit question'],
+    [`/author/quizzes/new?module=${mod.id}&course=${course.id}`, 'New quiz'],
+    ['/author/gift', 'Import questions in GIFT format'],
+  ]) {
+    await open(t, path, heading);
+    await t.page.waitForTimeout(300);
+    await assertFits(t, 360);
+  }
 };
 
 /**
