@@ -320,6 +320,62 @@ tests['the author pages fit a 360-pixel phone'] = async (t) => {
   }
 };
 
+tests['a trainer writes choice, true/false, ordering and matching questions'] = async (t) => {
+  const { course } = await courseByApi(t);
+  const p = page(t);
+  await asTrainer(t);
+  const fresh = async (/** @type {string} */ type) => {
+    await open(t, `/author/questions/new?course=${course.id}`, 'New question');
+    await p.getByLabel('Question type').selectOption(type);
+  };
+  const create = async () => {
+    await p.getByRole('button', { name: 'Create question' }).click();
+    await p.locator('main h1', { hasText: 'Edit question' }).waitFor();
+    const id = Number(new URL(p.url()).pathname.split('/').pop());
+    return (await (await t.context.request.get(`/api/v1/questions/${id}`)).json()).content;
+  };
+
+  await fresh('multiple_choice');
+  await p.locator('#stem-sr').fill('Шта указује на принуду?');
+  await p.locator('#opt-o1-sr').fill('Одузет пасош');
+  await p.locator('#fb-o1-sr').fill('Да: исправе су средство контроле.');
+  await p.locator('#opt-o2-sr').fill('Дуг који расте');
+  await p.getByRole('button', { name: 'Add option' }).click();
+  await p.locator('#opt-o3-sr').fill('Редовна плата');
+  await p.getByLabel('Share of the mark').nth(2).selectOption('-100');
+  await p.locator('.question-preview').getByText('Редовна плата').waitFor();
+  let c = await create();
+  assert.deepEqual(c.options.map((/** @type {{ fraction: number }} */ o) => o.fraction), [0.5, 0.5, -1]);
+  assert.equal(c.options[0].feedback.sr, 'Да: исправе су средство контроле.');
+
+  await fresh('true_false');
+  await p.locator('#stem-sr').fill('Жртва увек сама тражи помоћ.');
+  await p.getByRole('radio', { name: 'False' }).first().check();
+  await p.locator('#fb-false-sr').fill('Тачно: жртве ретко траже помоћ.');
+  c = await create();
+  assert.equal(c.answer, false);
+
+  await fresh('ordering');
+  await p.locator('#stem-sr').fill('Поређајте кораке.');
+  await p.locator('#item-i1-sr').fill('Разговор');
+  await p.locator('#item-i2-sr').fill('Безбедност');
+  await p.getByRole('button', { name: 'Move number 2 up' }).click();
+  c = await create();
+  assert.deepEqual(c.items.map((/** @type {{ text: { sr: string } }} */ i) => i.text.sr), ['Безбедност', 'Разговор']);
+
+  await fresh('matching');
+  await p.locator('#stem-sr').fill('Повежите знак и индикатор.');
+  await p.locator('#left-0').fill('Пасош код послодавца');
+  await p.locator('#right-0').fill('Одузете исправе');
+  await p.locator('#left-1').fill('Плата касни месецима');
+  await p.locator('#right-1').fill('Ускраћена зарада');
+  await p.getByLabel(/Extra right-hand items/).fill('Прековремени рад');
+  await t.axe('matching question');
+  c = await create();
+  assert.deepEqual(c.extra_rights, ['Прековремени рад']);
+  assert.equal(c.pairs.length, 2);
+};
+
 /**
  * A zip of files, stored uncompressed (enough for the course format's few small files).
  * @param {Record<string, string>} files
