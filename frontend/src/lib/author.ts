@@ -1,5 +1,5 @@
 import { api, ApiError, readProblem, type ApiClient } from './api';
-import { problemMessage } from './errors';
+import { describeError, problemMessage, type ErrorView } from './errors';
 import { hasMessage, t } from './i18n';
 import { toLatin } from './translit';
 
@@ -460,4 +460,50 @@ export function localText(x: LocalText, locale: string): string {
   if (locale === 'en' && x.en) return x.en;
   const sr = x.sr || x.en;
   return locale === 'sr-Latn' ? toLatin(sr) : sr;
+}
+
+/**
+ * An API error split into the messages of the fields the form shows (shown says which) and one
+ * for the form, which also carries the field errors the form has no place for.
+ */
+export function describeFor(err: unknown, shown: (field: string) => boolean): ErrorView {
+  const fields = err instanceof ApiError ? err.errors.map((e) => e.field).filter(shown) : [];
+  const view = describeError(err, { fields });
+  if (err instanceof ApiError && hasMessage(`author.problem.${err.code}`)) view.form = authorProblem(err);
+  return view;
+}
+
+const pairFields = (name: string) => [name, `${name}.sr`, `${name}.en`];
+
+/** The fields the course form shows. */
+export const courseFields = new Set([
+  ...pairFields('title'),
+  ...pairFields('summary'),
+  'slug',
+  'professions',
+  'level',
+  'hours',
+  'validity_months',
+  'completion.min_attended_hours',
+]);
+
+/** The fields the scenario form shows. */
+export const scenarioFields = new Set([
+  ...pairFields('title'),
+  ...pairFields('content_warning'),
+  ...pairFields('narrative'),
+  'age_group',
+  'exploitation',
+  'professions',
+  'present',
+  'evidence.sr',
+  'evidence.en',
+]);
+
+/** Whether the question form shows an error of this field. */
+export function questionFieldShown(f: string): boolean {
+  return (
+    /^content\.(stem|general_feedback|feedback_true|feedback_false|options\.\d+\.(text|feedback)|items\.\d+\.text)(\.(sr|en))?$/.test(f) ||
+    ['content', 'content.type', 'content.title', 'content.scenario_id', 'content.critical', 'content.distractors', 'content.options', 'content.pairs', 'content.answer', 'category_id', 'tags'].includes(f)
+  );
 }
