@@ -82,6 +82,7 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   const slug = unique();
   const title = `Препознавање ${slug}`;
   await page.locator('#title-sr').fill(title);
+  assert.equal(await page.getByLabel('Slug for the address').inputValue(), `prepoznavanje-${slug}`, 'the slug follows the title');
   await page.locator('#title-en').fill(`Recognising ${slug}`);
   await page.locator('#summary-sr').fill('Кратак опис обуке.');
   await page.getByLabel('Slug for the address').fill(slug);

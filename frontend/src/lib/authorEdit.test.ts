@@ -14,6 +14,7 @@ import {
   positiveSum,
   publishChanges,
   relocatePassages,
+  slugify,
   utf16Index,
 } from './authorEdit';
 
@@ -196,5 +197,13 @@ describe('evidenceSegments', () => {
       { text: ' вгд', indicators: ['B'] },
     ]);
     expect(evidenceSegments('текст', [])).toEqual([{ text: 'текст', indicators: [] }]);
+  });
+});
+
+describe('slugify', () => {
+  it('makes a slug of a title in Latin script', () => {
+    expect(slugify('Osnove trgovine ljudima: Đorđe i žrtve')).toBe('osnove-trgovine-ljudima-djordje-i-zrtve');
+    expect(slugify('  Café 2026!  ')).toBe('cafe-2026');
+    expect(slugify('')).toBe('');
   });
 });

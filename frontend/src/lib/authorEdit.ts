@@ -280,3 +280,17 @@ export function evidenceSegments(text: string, passages: readonly EvidencePassag
   }
   return out;
 }
+
+const slugFold: Record<string, string> = { č: 'c', ć: 'c', đ: 'dj', š: 's', ž: 'z' };
+
+/** A slug suggested by a title: Latin letters without diacritics, digits and single hyphens. */
+export function slugify(latinTitle: string): string {
+  const s = latinTitle
+    .toLowerCase()
+    .replace(/[čćđšž]/g, (c) => slugFold[c] ?? c)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return s.slice(0, 80).replace(/-+$/, '');
+}
