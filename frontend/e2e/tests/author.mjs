@@ -364,6 +364,14 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   c = await create();
   assert.deepEqual(c.items.map((/** @type {{ text: { sr: string } }} */ i) => i.text.sr), ['Безбедност', 'Разговор']);
 
+  await fresh('case_assessment');
+  await p.getByLabel('Case', { exact: true }).selectOption({ label: 'The bakery' });
+  await p.locator('#stem-sr').fill('Шта је овај случај?');
+  await p.getByLabel(/Share of the conclusion/).fill('40');
+  await p.locator('.question-preview').getByText('Trafficking in human beings').waitFor();
+  c = await create();
+  assert.equal(c.outcome_share, 0.4);
+
   await fresh('matching');
   await p.locator('#stem-sr').fill('Повежите знак и индикатор.');
   await p.locator('#left-0').fill('Пасош код послодавца');
