@@ -385,6 +385,45 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   assert.equal(c.pairs.length, 2);
 };
 
+tests['a case edited by someone else meanwhile is explained and reloaded'] = async (t) => {
+  const { scenario } = await courseByApi(t);
+  const p = page(t);
+  await asTrainer(t);
+  await open(t, `/author/scenarios/${scenario.id}`, 'Edit case');
+  const other = await apiSession(t, demo.trainer, demoPassword(t));
+  const { id, course_id, list, updated_at, ...input } = await (await other.get(`/api/v1/scenarios/${scenario.id}`)).json();
+  void [course_id, list, updated_at];
+  const res = await other.put(`/api/v1/scenarios/${id}`, { data: { ...input, title: { sr: 'Пекара у граду', en: 'The bakery' } } });
+  assert.equal(res.status(), 200, await res.text());
+  await other.dispose();
+  await p.locator('#title-en').fill('The town bakery');
+  await p.getByRole('button', { name: 'Save', exact: true }).click();
+  await p.getByRole('alert').filter({ hasText: 'Someone else changed the case meanwhile' }).waitFor();
+  assert.equal(await p.locator('#title-sr').inputValue(), 'Пекара у граду');
+};
+
+tests['a trainer duplicates a course and archives the copy'] = async (t) => {
+  const { course } = await courseByApi(t);
+  const p = page(t);
+  await asTrainer(t);
+  await open(t, '/author/courses', 'My courses');
+  await p.getByRole('button', { name: `Duplicate the course “${course.title.en}”` }).click();
+  await p.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  const copy = Number(new URL(p.url()).pathname.split('/').pop());
+  assert.notEqual(copy, course.id);
+  assert.equal(await p.getByLabel('Slug for the address').inputValue(), `${course.slug}-copy`);
+  await p.getByRole('link', { name: 'Back to my courses' }).click();
+  await p.locator('main h1', { hasText: 'My courses' }).waitFor();
+  await p.getByRole('button', { name: `Archive the course “${course.title.en}”` }).nth(1).click();
+  const dialog = p.getByRole('dialog', { name: 'Archive the course?' });
+  await dialog.getByRole('button', { name: 'Archive' }).click();
+  await p.getByRole('status').filter({ hasText: 'was archived' }).waitFor();
+  const draft = await (await t.context.request.get(`/api/v1/courses/${copy}/draft`)).json();
+  const original = await (await t.context.request.get(`/api/v1/courses/${course.id}/draft`)).json();
+  assert.equal(draft.status, 'archived', 'the copy (listed second: same title, newer) is archived');
+  assert.equal(original.status, 'draft');
+};
+
 /**
  * A zip of files, stored uncompressed (enough for the course format's few small files).
  * @param {Record<string, string>} files
