@@ -173,6 +173,10 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   // Publish, with the summary of what changes.
   await t.goto(`/author/courses/${courseId}`);
   await page.locator('main h1', { hasText: 'Edit course' }).waitFor();
+  await page.getByRole('button', { name: 'Rename the module “Први модул”' }).click();
+  await page.getByRole('group', { name: 'Module title' }).getByLabel('Serbian').fill('Уводни модул');
+  await page.getByRole('button', { name: 'Save', exact: true }).last().click();
+  await page.locator('main h3', { hasText: 'Уводни модул' }).waitFor();
   await page.getByRole('button', { name: 'Publish…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Publish the course?' });
   await dialog.getByText('First publication: 2 modules, 2 lessons.').waitFor();
@@ -412,6 +416,10 @@ tests['a trainer duplicates a course and archives the copy'] = async (t) => {
   const copy = Number(new URL(p.url()).pathname.split('/').pop());
   assert.notEqual(copy, course.id);
   assert.equal(await p.getByLabel('Slug for the address').inputValue(), `${course.slug}-copy`);
+  await p.getByRole('button', { name: 'Delete “Прва лекција”' }).click();
+  await p.getByRole('dialog', { name: 'Delete?' }).getByRole('button', { name: 'Delete' }).click();
+  await p.getByRole('status').filter({ hasText: 'Deleted: “Прва лекција”.' }).waitFor();
+  assert.equal(await p.getByRole('link', { name: 'Прва лекција' }).count(), 0);
   await p.getByRole('link', { name: 'Back to my courses' }).click();
   await p.locator('main h1', { hasText: 'My courses' }).waitFor();
   await p.getByRole('button', { name: `Archive the course “${course.title.en}”` }).nth(1).click();
