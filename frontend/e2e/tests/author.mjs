@@ -189,6 +189,10 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   await page.getByRole('button', { name: 'Publish…' }).click();
   await dialog.getByText('The order of the modules changed.').waitFor();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // Modules are dragged by their heads.
+  await page.locator('.module-head', { hasText: 'Уводни модул' }).dragTo(page.locator('ol.modules > li').first());
+  await page.getByRole('status').filter({ hasText: 'The module is now 1 of 2' }).waitFor();
+  assert.deepEqual(await page.locator('ol.modules > li h3').allTextContents(), ['Уводни модул', 'Други модул']);
 
   // A learner finds it in the catalogue.
   const learner = await apiSession(t, demo.learner, demoPassword(t));
