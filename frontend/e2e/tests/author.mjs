@@ -227,8 +227,9 @@ tests['the course pages pass axe in every language'] = async (t) => {
   await axeAll(t, 'courses');
   await open(t, `/author/courses/${course.id}`, 'Edit course');
   await axeAll(t, 'course editor');
+  await page(t).locator('#summary-en').fill('Not saved yet.');
   await page(t).getByRole('button', { name: 'Publish…' }).click();
-  await page(t).getByRole('dialog').waitFor();
+  await page(t).getByRole('dialog').getByText('The details have unsaved edits').waitFor();
   await t.axe('publish dialog');
   await page(t).getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   await open(t, `/author/lessons/${lesson.id}`, 'Edit lesson');

@@ -193,6 +193,7 @@ export const authorEn: Record<keyof typeof authorSr, Message> = {
   'editor.publish.changes': { one: "Learners will see {count} change:", other: "Learners will see {count} changes:" },
   'editor.publish.noChanges': "The draft does not differ from the published course.",
   'editor.publish.lessons': { one: "The course will have {count} lesson.", other: "The course will have {count} lessons." },
+  'editor.publish.unsaved': "The details have unsaved edits; they will not be published. Cancel and save them first.",
   'editor.publish.cannot': "The draft cannot be published yet.",
   'editor.publish.noText': "The lesson “{title}” has no Serbian text.",
   'editor.publish.noLessons': "A course needs at least one lesson.",

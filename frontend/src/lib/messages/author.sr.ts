@@ -193,6 +193,7 @@ export const authorSr = {
   'editor.publish.changes': { one: "Полазници ће видети {count} промену:", few: "Полазници ће видети {count} промене:", other: "Полазници ће видети {count} промена:" },
   'editor.publish.noChanges': "Нацрт се не разликује од објављене обуке.",
   'editor.publish.lessons': { one: "Обука ће имати {count} лекцију.", few: "Обука ће имати {count} лекције.", other: "Обука ће имати {count} лекција." },
+  'editor.publish.unsaved': "Основни подаци имају несачуване измене; оне неће бити објављене. Откажите и прво сачувајте.",
   'editor.publish.cannot': "Нацрт још не може да се објави.",
   'editor.publish.noText': "Лекција „{title}” нема текст на српском.",
   'editor.publish.noLessons': "Обука мора имати бар једну лекцију.",
