@@ -437,6 +437,28 @@ tests['a trainer duplicates a course and archives the copy'] = async (t) => {
   assert.equal(original.status, 'draft');
 };
 
+tests['an admin finds a trainer and makes them a co-author'] = async (t) => {
+  const p = page(t);
+  const admin = await apiSession(t, demo.admin, demoPassword(t));
+  const slug = unique();
+  const res = await admin.post('/api/v1/courses', { data: { slug, title: { sr: `Админова ${slug}`, en: '' }, professions: ['health'], level: 'advanced' } });
+  assert.equal(res.status(), 201, await res.text());
+  const course = await res.json();
+  await admin.dispose();
+  await signIn(t, demo.admin, demoPassword(t));
+  await chooseLanguage(t, 'en');
+  await open(t, `/author/courses/${course.id}`, 'Edit course');
+  await p.getByLabel('Find a trainer (name or email)').fill('trainer@');
+  await p.getByRole('button', { name: 'Search' }).click();
+  await p.getByRole('button', { name: /^Add as co-author:/ }).first().click();
+  await p.getByRole('status').filter({ hasText: 'is now a co-author' }).waitFor();
+  await p.getByRole('button', { name: /^Remove co-author: .*/ }).waitFor();
+  const trainer = await apiSession(t, demo.trainer, demoPassword(t));
+  assert.equal((await trainer.get(`/api/v1/courses/${course.id}/draft`)).status(), 200, 'the trainer may now edit it');
+  await trainer.dispose();
+  await t.axe('co-authors');
+};
+
 /**
  * A zip of files, stored uncompressed (enough for the course format's few small files).
  * @param {Record<string, string>} files
