@@ -265,7 +265,8 @@ tests['GIFT questions are previewed and imported into a course'] = async (t) => 
   await asTrainer(t);
   await open(t, `/author/gift?course=${course.id}`, 'Import questions in GIFT format');
   const p = page(t);
-  await p.getByLabel('GIFT text').fill('::Плата:: Послодавац сме да задржи пасош радника. {F}\n\n::Избор:: Који је знак принуде? {=Одузет пасош ~Редовна плата}\n');
+  const gift = '// [id:plata-1]\n::Плата:: Послодавац сме да задржи пасош радника. {F}\n\n::Избор:: Који је знак принуде? {=Одузет пасош ~Редовна плата}\n';
+  await p.getByLabel('GIFT text').fill(gift);
   await p.getByRole('button', { name: 'Show what will be imported' }).click();
   await p.getByRole('heading', { name: 'Questions (2)' }).waitFor();
   await p.getByRole('button', { name: 'Import questions' }).click();
@@ -273,6 +274,12 @@ tests['GIFT questions are previewed and imported into a course'] = async (t) => 
   await p.getByRole('link', { name: 'Плата' }).waitFor();
   const res = await t.context.request.get(`/api/v1/questions?course_id=${course.id}`);
   assert.equal((await res.json()).total, 3); // the one made for the test, and the two imported
+
+  // The same text again: the question with an id would get a new version.
+  await open(t, `/author/gift?course=${course.id}`, 'Import questions in GIFT format');
+  await p.getByLabel('GIFT text').fill(gift.replace('пасош радника', 'пасош раднице'));
+  await p.getByRole('button', { name: 'Show what will be imported' }).click();
+  await p.getByRole('cell', { name: 'The existing question gets a new version' }).waitFor();
 };
 
 tests['a trainer sets up a module quiz, publishes it and makes it part of the completion rule'] = async (t) => {

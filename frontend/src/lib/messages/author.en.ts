@@ -395,6 +395,7 @@ export const authorEn: Record<keyof typeof authorSr, Message> = {
   'gift.col.title': "Title",
   'gift.col.category': "Category",
   'gift.col.outcome': "What happens",
+  'gift.willVersion': "The existing question gets a new version",
   'gift.willCreate': "Will be created",
   'gift.notGraded': "Will not be imported: {reason}",
   'gift.importTitle': "Import",

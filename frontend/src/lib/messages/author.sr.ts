@@ -395,6 +395,7 @@ export const authorSr = {
   'gift.col.title': "Назив",
   'gift.col.category': "Категорија",
   'gift.col.outcome': "Шта ће бити",
+  'gift.willVersion': "Постојеће питање добија нову верзију",
   'gift.willCreate': "Биће направљено",
   'gift.notGraded': "Неће бити увезено: {reason}",
   'gift.importTitle': "Увоз",
