@@ -191,6 +191,7 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   // Modules are dragged by their heads.
   await page.locator('.module-head', { hasText: 'Уводни модул' }).dragTo(page.locator('ol.modules > li').first());
+  await page.locator('ol.modules > li').first().locator('h3', { hasText: 'Уводни модул' }).waitFor();
   await page.getByRole('status').filter({ hasText: 'The module is now 1 of 2' }).waitFor();
   assert.deepEqual(await page.locator('ol.modules > li h3').allTextContents(), ['Уводни модул', 'Други модул']);
 
