@@ -1,1 +1,0 @@
-import{$ as e,B as t,C as n,I as r,Q as i,R as a,V as o,Y as s,et as c,ut as l,z as u}from"./i18n-BtVqulbE.js";var d=o(`<div class="alert alert-error" role="alert"><p> </p></div>`);function f(o,f){var p=t(),m=e(p),h=e=>{var t=d(),r=i(t),o=c(r,!0);l(t),s(()=>{n(t,`id`,f.id),a(o,f.message)}),u(e,t)};r(m,e=>{f.message&&e(h)}),u(o,p)}export{f as t};

@@ -1,1 +1,0 @@
-import{C as e,R as t,V as n,Y as r,ct as i,et as a,h as o,st as s,v as c,z as l}from"./i18n-BtVqulbE.js";var u=n(`<p class="status" role="status"> </p>`);function d(n,d){i(d,!0);let f=o(d,`el`,15);var p=u(),m=a(p,!0);c(p,e=>f(e),()=>f()),r(()=>{e(p,`id`,d.id),t(m,d.message??``)}),l(n,p),s()}export{d as t};

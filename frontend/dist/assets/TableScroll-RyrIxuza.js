@@ -1,1 +1,0 @@
-import{C as e,M as t,Q as n,V as r,Y as i,ut as a,z as o}from"./i18n-BtVqulbE.js";var s=r(`<div class="table-wrap" role="region" tabindex="0"><!></div>`);function c(r,c){var l=s(),u=n(l);t(u,()=>c.children),a(l),i(()=>e(l,`aria-label`,c.label)),o(r,l)}export{c as t};

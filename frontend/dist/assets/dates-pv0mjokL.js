@@ -1,0 +1,1 @@
+function e(e){let t=/^(\d{4})-(\d{2})-(\d{2})$/.exec(e);if(!t)return null;let n=new Date(Number(t[1]),Number(t[2])-1,Number(t[3]));return n.getMonth()===Number(t[2])-1?n:null}function t(t){return e(t)?.toISOString()}function n(t){let n=e(t);if(n)return n.setDate(n.getDate()+1),n.setSeconds(-1),n.toISOString()}export{t as n,n as t};

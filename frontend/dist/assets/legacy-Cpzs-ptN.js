@@ -1,0 +1,1 @@
+import{mt as e}from"./i18n-Bf1otCKN.js";e();

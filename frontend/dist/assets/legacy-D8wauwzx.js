@@ -1,1 +1,0 @@
-import{lt as e}from"./i18n-BtVqulbE.js";e();
