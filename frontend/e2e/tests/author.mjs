@@ -425,6 +425,60 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   assert.equal(c.pairs.length, 2);
 };
 
+tests['a matching question with texts in both languages is previewed and edited by its texts'] = async (t) => {
+  const { course } = await courseByApi(t);
+  const api = await apiSession(t, demo.trainer, demoPassword(t));
+  const res = await api.post('/api/v1/questions', {
+    data: {
+      course_id: course.id,
+      category_id: null,
+      tags: [],
+      content: {
+        type: 'matching',
+        stem: { sr: 'Повежите.', en: 'Match them.' },
+        pairs: [
+          { left: 'L-1', right: 'R-1' },
+          { left: 'L-2', right: 'R-2' },
+        ],
+        extra_rights: ['R-3'],
+        match_texts: {
+          'L-1': { sr: 'Пасош код послодавца', en: 'Passport held by the employer' },
+          'L-2': { sr: 'Плата касни', en: 'Pay withheld' },
+          'R-1': { sr: 'Одузете исправе', en: 'Documents taken' },
+          'R-2': { sr: 'Ускраћена зарада', en: 'Unpaid wages' },
+          'R-3': { sr: 'Прековремени рад', en: 'Overtime' },
+        },
+      },
+    },
+  });
+  assert.ok(res.ok(), await res.text());
+  const question = await res.json();
+  await api.dispose();
+  const p = page(t);
+  await asTrainer(t);
+  await open(t, `/author/questions/${question.id}`, 'Edit question');
+  const preview = p.locator('.question-preview');
+  // Learners see the texts in their language, the right-hand ones sorted by text.
+  assert.deepEqual(await preview.getByLabel('Pay withheld').locator('option').allTextContents(), ['Choose…', 'Documents taken', 'Overtime', 'Unpaid wages']);
+  await p.locator('#preview-locale').selectOption('sr-Latn');
+  await preview.getByLabel('Pasoš kod poslodavca').selectOption({ label: 'Oduzete isprave' });
+  // The editor shows the texts, not the ids, and keeps them on save.
+  await p.locator('#left-0-en').fill('Passport kept by the employer');
+  await p.locator('#extra-0-en').fill('Long hours');
+  await axeAll(t, 'matching question with texts');
+  await p.getByRole('button', { name: 'Save', exact: true }).click();
+  await p.getByText('Saved (version 2).').waitFor();
+  const c = (await (await t.context.request.get(`/api/v1/questions/${question.id}`)).json()).content;
+  assert.deepEqual(c.pairs, [
+    { left: 'L-1', right: 'R-1' },
+    { left: 'L-2', right: 'R-2' },
+  ]);
+  assert.deepEqual(c.extra_rights, ['R-3']);
+  assert.equal(c.match_texts['L-1'].en, 'Passport kept by the employer');
+  assert.equal(c.match_texts['R-3'].en, 'Long hours');
+  assert.equal(c.match_texts['R-2'].sr, 'Ускраћена зарада');
+};
+
 tests['a case edited by someone else meanwhile is explained and reloaded'] = async (t) => {
   const { scenario } = await courseByApi(t);
   const p = page(t);

@@ -345,6 +345,8 @@ export const authorEn: Record<keyof typeof authorSr, Message> = {
   'qedit.pairs': "Right pairs",
   'qedit.pairsHint': "Left and right may be a text or an indicator code.",
   'qedit.left': "Left {n}",
+  'qedit.extra': "Extra right-hand item {n}",
+  'qedit.removeExtra': "Remove extra right-hand item {n}",
   'qedit.right': "Right {n}",
   'qedit.addPair': "Add pair",
   'qedit.extras': "Extra right-hand items",

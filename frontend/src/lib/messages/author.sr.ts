@@ -345,6 +345,8 @@ export const authorSr = {
   'qedit.pairs': "Тачни парови",
   'qedit.pairsHint': "Лево и десно може бити текст или шифра индикатора.",
   'qedit.left': "Лево {n}",
+  'qedit.extra': "Десна ставка вишка {n}",
+  'qedit.removeExtra': "Уклони десну ставку вишка {n}",
   'qedit.right': "Десно {n}",
   'qedit.addPair': "Додај пар",
   'qedit.extras': "Вишак десних ставки",
