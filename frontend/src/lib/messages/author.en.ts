@@ -374,7 +374,6 @@ export const authorEn: Record<keyof typeof authorSr, Message> = {
   'qedit.preview.note.matching': "The choices on the right are sorted by their text; when the quiz shuffles options, learners get both sides shuffled.",
   'qedit.preview.note.candidates': "The indicators are sorted by code; when the quiz shuffles options, learners get them shuffled.",
   'qedit.preview.note.options': "When the quiz shuffles options, learners get them shuffled.",
-  'qedit.preview.note.markdown': "Markdown is shown here as typed; learners see it formatted.",
   'gift.title': "Import questions in GIFT format",
   'gift.intro': "Paste or upload text in GIFT format (from Moodle). First see what would be created and every line that could not be read; then import into a course’s question bank.",
   'gift.file': "File",
