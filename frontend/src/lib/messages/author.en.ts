@@ -2,6 +2,7 @@ import type { Message } from '../i18n';
 import type { authorSr } from './author.sr';
 
 export const authorEn: Record<keyof typeof authorSr, Message> = {
+  'author.sessionsLink': 'My live sessions',
   'author.title': "My courses",
   'author.intro': "The courses you edit: drafts, published and archived. A draft is seen only by you and your co-authors until you publish it.",
   'author.new': "New course",

@@ -2,6 +2,7 @@ import type { Message } from '../i18n';
 
 // Serbian strings of the author pages (Cyrillic only; Latin is derived). Keys are prefixed by page.
 export const authorSr = {
+  'author.sessionsLink': 'Моје сесије уживо',
   'author.title': "Моје обуке",
   'author.intro': "Обуке које уређујете: нацрти, објављене и архивиране. Нацрт видите само ви и коаутори док га не објавите.",
   'author.new': "Нова обука",
