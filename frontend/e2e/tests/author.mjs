@@ -458,7 +458,9 @@ tests['a matching question with texts in both languages is previewed and edited 
   await asTrainer(t);
   await open(t, `/author/questions/${question.id}`, 'Edit question');
   const preview = p.locator('.question-preview');
-  // Learners see the texts in their language, the right-hand ones sorted by text.
+  // Learners see the texts in their language, the right-hand ones sorted by text (once the
+  // question and the catalogue have loaded: the read below does not wait by itself).
+  await preview.getByLabel('Pay withheld').locator('option').nth(3).waitFor({ state: 'attached' });
   assert.deepEqual(await preview.getByLabel('Pay withheld').locator('option').allTextContents(), ['Choose…', 'Documents taken', 'Overtime', 'Unpaid wages']);
   await p.locator('#preview-locale').selectOption('sr-Latn');
   await preview.getByLabel('Pasoš kod poslodavca').selectOption({ label: 'Oduzete isprave' });
