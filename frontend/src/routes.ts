@@ -29,13 +29,14 @@ const table: readonly Route[] = [
   { path: '/admin/users/:id', load: () => import('./pages/admin/User.svelte'), title: 'adminUser.title', access: 'user', roles: ['admin'] },
   { path: '/admin/audit', load: () => import('./pages/admin/Audit.svelte'), title: 'audit.title', access: 'user', roles: ['admin'] },
 
-  // Each area keeps its own table (pages/<area>/routes.ts); its pages load its strings, and
-  // those of the areas named here for the pages that use other areas' components.
-  ...inArea('learn', learnRoutes, {}),
-  ...inArea('quiz', quizRoutes, {}),
-  ...inArea('author', authorRoutes, {}),
-  ...inArea('ops', opsRoutes, {}),
-  ...inArea('manage', manageRoutes, {}),
+  // Each area keeps its own table (pages/<area>/routes.ts); its pages load its strings. A page
+  // that uses another area's components names that area too: in its route's `areas`, or here,
+  // e.g. inArea('author', authorRoutes, { '/author/quizzes/:id': ['quiz'] }). None does today.
+  ...inArea('learn', learnRoutes),
+  ...inArea('quiz', quizRoutes),
+  ...inArea('author', authorRoutes),
+  ...inArea('ops', opsRoutes),
+  ...inArea('manage', manageRoutes),
 
   { path: '*', load: () => import('./pages/NotFound.svelte'), title: 'notFound.title' },
 ];
@@ -49,7 +50,7 @@ export const forbidden: Pick<Route, 'load' | 'title'> = {
 };
 
 /** The routes of area, each needing area's strings and those named for its path in extra. */
-function inArea(area: Area, list: readonly Route[], extra: Readonly<Record<string, readonly Area[]>>): Route[] {
+function inArea(area: Area, list: readonly Route[], extra: Readonly<Record<string, readonly Area[]>> = {}): Route[] {
   return list.map((r) => ({ ...r, areas: [...new Set([area, ...(r.areas ?? []), ...(extra[r.path] ?? [])])] }));
 }
 
