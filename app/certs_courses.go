@@ -48,7 +48,8 @@ func (a certCourses) CourseForCertificate(ctx context.Context, courseID, userID 
 	} else if !apperr.IsKind(err, apperr.KindNotFound) {
 		return f, err
 	}
-	if owner, err := a.acc.UserFacts(ctx, cc.OwnerID); err == nil {
+	// The owner signs; a disabled account (such as the default content's system owner) does not.
+	if owner, err := a.acc.UserFacts(ctx, cc.OwnerID); err == nil && !owner.Disabled {
 		role := "Аутор обуке"
 		if locale == lang.English {
 			role = "Course author"

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/prepoznaj/prepoznaj/apitest"
@@ -59,6 +60,16 @@ func TestDemoState(t *testing.T) {
 	as("learner")("GET", "/api/v1/me/certificates").WantStatus(200).JSON(&certs)
 	if certs.Total != 1 || len(certs.Items) != 1 {
 		t.Fatalf("the demo learner has %d certificates, want 1", certs.Total)
+	}
+	// The default content's owner is a disabled system account: it signs nothing.
+	var snapshots []string
+	if err := s.DB.Table("certificates").Pluck("snapshot", &snapshots).Error; err != nil || len(snapshots) == 0 {
+		t.Fatalf("certificate snapshots: %v, %d", err, len(snapshots))
+	}
+	for _, snap := range snapshots {
+		if strings.Contains(snap, "Prepoznaj content") {
+			t.Fatalf("a certificate is signed by the content account: %s", snap)
+		}
 	}
 	var foundation int64
 	if err := s.DB.Table("courses").Where("slug = ?", "foundation").Pluck("id", &foundation).Error; err != nil {

@@ -252,3 +252,26 @@ func TestCrossTrainerAndInstitutionAre404(t *testing.T) {
 	w.do("trainer2", "PATCH", path("/courses/%d", c.ID), map[string]any{"version": d.Version, "hours": 6}).WantStatus(200)
 	w.do("trainer2", "DELETE", path("/courses/%d/authors/%d", c.ID, w.f.Users["trainer2"]), nil).WantProblem(403, "owner_only")
 }
+
+// The editors' live preview renders unsaved Markdown exactly as saving would: sanitised, nothing
+// stored, and a text beyond the limits named as such.
+func TestRenderMarkdownForThePreview(t *testing.T) {
+	w := newWorld(t)
+	var out struct {
+		HTML string `json:"html"`
+	}
+	w.do("trainer", "POST", "/markdown/render", map[string]any{
+		"markdown": "**Пасош** код послодавца <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+	}).WantStatus(200).JSON(&out)
+	if !strings.Contains(out.HTML, "<strong>Пасош</strong>") {
+		t.Fatalf("not rendered: %s", out.HTML)
+	}
+	for _, bad := range []string{"<script", "javascript:", "onerror"} {
+		if strings.Contains(strings.ToLower(out.HTML), bad) {
+			t.Fatalf("%q survived: %s", bad, out.HTML)
+		}
+	}
+	w.do("trainer", "POST", "/markdown/render", map[string]any{"markdown": strings.Repeat("> ", 500) + "deep"}).WantProblem(422, "unrenderable")
+	w.do("trainer", "POST", "/markdown/render", map[string]any{"markdown": "x", "html": "<b>"}).WantProblem(400, "unknown_field")
+	w.do("learner", "POST", "/markdown/render", map[string]any{"markdown": "x"}).WantProblem(403, "forbidden")
+}

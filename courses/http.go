@@ -16,6 +16,7 @@ import (
 	"github.com/prepoznaj/prepoznaj/apperr"
 	"github.com/prepoznaj/prepoznaj/httpapi"
 	"github.com/prepoznaj/prepoznaj/lang"
+	"github.com/prepoznaj/prepoznaj/markup"
 )
 
 // Handler serves the courses API.
@@ -36,6 +37,7 @@ func (h *Handler) Register(rg *gin.RouterGroup) {
 	rg.GET("/courses", signedIn, h.catalogue)
 	rg.POST("/courses", author, h.createCourse)
 	rg.POST("/courses/import", author, httpapi.BodyLimit(MaxImportZipSize), h.importCourse)
+	rg.POST("/markdown/render", author, httpapi.BodyLimit(MaxRenderSize), h.renderMarkdown)
 	rg.GET("/courses/:id", signedIn, h.getCourse)
 	rg.PATCH("/courses/:id", author, h.patchCourse)
 	rg.GET("/courses/:id/draft", author, h.getDraft)
@@ -208,6 +210,33 @@ func (h *Handler) createCourse(c *gin.Context) {
 	}
 	d, err := h.svc.CreateCourse(c.Request.Context(), principal(c), f)
 	httpapi.Respond(c, http.StatusCreated, d, err)
+}
+
+// MaxRenderSize bounds a preview request (the markup package also limits the source itself).
+const MaxRenderSize = 256 << 10
+
+type renderRequest struct {
+	Markdown string `json:"markdown"`
+}
+
+// renderMarkdown shows an author what unsaved Markdown will look like: the same renderer and
+// sanitiser as a saved lesson, case or question, with nothing stored.
+func (h *Handler) renderMarkdown(c *gin.Context) {
+	var req renderRequest
+	if !httpapi.BindJSON(c, &req) {
+		return
+	}
+	if strings.ContainsRune(req.Markdown, 0) {
+		httpapi.Error(c, apperr.Invalid("validation_failed", "The text cannot be shown.", apperr.Field("markdown", "invalid", "must not contain NUL characters")))
+		return
+	}
+	html, err := markup.Render(req.Markdown)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "markup: ")
+		httpapi.Error(c, apperr.Unprocessable("unrenderable", "The text cannot be shown: "+msg, apperr.Field("markdown", "unrenderable", msg)))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"html": string(html)})
 }
 
 type patchCourseRequest struct {

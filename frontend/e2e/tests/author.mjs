@@ -166,7 +166,11 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   await page.getByLabel('Case', { exact: true }).selectOption({ label: 'Пекара' });
   await page.locator('#stem-sr').fill('Који индикатори су присутни у случају?');
   await page.locator('.question-preview').getByText('Плату никад није добила', { exact: false }).waitFor();
-  await page.locator('.question-preview').getByText('Deceived about pay').waitFor();
+  // The learners' own candidate list: a checkbox per indicator that the author can tick.
+  const preview = page.locator('.question-preview');
+  await preview.getByRole('checkbox', { name: /Deceived about pay/ }).check();
+  await preview.getByText('1 indicator marked.').waitFor();
+  await preview.locator('.scenario .narrative p', { hasText: 'Плату никад није добила' }).waitFor();
   await page.getByRole('button', { name: 'Create question' }).click();
   await page.locator('main h1', { hasText: 'Edit question' }).waitFor();
 
@@ -361,7 +365,10 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   await p.getByRole('button', { name: 'Add option' }).click();
   await p.locator('#opt-o3-sr').fill('Редовна плата');
   await p.getByLabel('Share of the mark').nth(2).selectOption('-100');
-  await p.locator('.question-preview').getByText('Редовна плата').waitFor();
+  const preview = p.locator('.question-preview');
+  await preview.getByRole('checkbox', { name: 'Редовна плата' }).check();
+  await preview.getByRole('checkbox', { name: 'Одузет пасош' }).check();
+  assert.equal(await preview.getByRole('checkbox', { checked: true }).count(), 2, 'the author ticks options in the preview');
   let c = await create();
   assert.deepEqual(c.options.map((/** @type {{ fraction: number }} */ o) => o.fraction), [0.5, 0.5, -1]);
   assert.equal(c.options[0].feedback.sr, 'Да: исправе су средство контроле.');
@@ -378,6 +385,14 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   await p.locator('#item-i1-sr').fill('Разговор');
   await p.locator('#item-i2-sr').fill('Безбедност');
   await p.getByRole('button', { name: 'Move number 2 up' }).click();
+  // Learners never get the items in the right order; the author moves them with the learners' buttons.
+  const items = () => preview.locator('.ordering li .text').allTextContents();
+  await preview.locator('.ordering li .text').first().filter({ hasText: 'Разговор' }).waitFor();
+  assert.deepEqual(await items(), ['Разговор', 'Безбедност']);
+  await preview.locator('.ordering li').first().getByRole('button', { name: 'Down' }).click();
+  await preview.locator('.ordering li .text').first().filter({ hasText: 'Безбедност' }).waitFor();
+  assert.deepEqual(await items(), ['Безбедност', 'Разговор']);
+  await axeAll(t, 'ordering question preview');
   c = await create();
   assert.deepEqual(c.items.map((/** @type {{ text: { sr: string } }} */ i) => i.text.sr), ['Безбедност', 'Разговор']);
 
@@ -385,7 +400,8 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   await p.getByLabel('Case', { exact: true }).selectOption({ label: 'The bakery' });
   await p.locator('#stem-sr').fill('Шта је овај случај?');
   await p.getByLabel(/Share of the conclusion/).fill('40');
-  await p.locator('.question-preview').getByText('Trafficking in human beings').waitFor();
+  await preview.getByRole('radio', { name: 'Trafficking in human beings' }).check();
+  await preview.locator('.scenario h3', { hasText: 'The bakery' }).waitFor();
   c = await create();
   assert.equal(c.outcome_share, 0.4);
 
@@ -396,10 +412,71 @@ tests['a trainer writes choice, true/false, ordering and matching questions'] = 
   await p.locator('#left-1').fill('Плата касни месецима');
   await p.locator('#right-1').fill('Ускраћена зарада');
   await p.getByLabel(/Extra right-hand items/).fill('Прековремени рад');
-  await t.axe('matching question');
+  await preview.getByLabel('Пасош код послодавца').selectOption({ label: 'Одузете исправе' });
+  assert.deepEqual(await preview.getByLabel('Плата касни месецима').locator('option').allTextContents(), [
+    'Choose…',
+    'Одузете исправе',
+    'Прековремени рад',
+    'Ускраћена зарада',
+  ]);
+  await axeAll(t, 'matching question');
   c = await create();
   assert.deepEqual(c.extra_rights, ['Прековремени рад']);
   assert.equal(c.pairs.length, 2);
+};
+
+tests['a matching question with texts in both languages is previewed and edited by its texts'] = async (t) => {
+  const { course } = await courseByApi(t);
+  const api = await apiSession(t, demo.trainer, demoPassword(t));
+  const res = await api.post('/api/v1/questions', {
+    data: {
+      course_id: course.id,
+      category_id: null,
+      tags: [],
+      content: {
+        type: 'matching',
+        stem: { sr: 'Повежите.', en: 'Match them.' },
+        pairs: [
+          { left: 'L-1', right: 'R-1' },
+          { left: 'L-2', right: 'R-2' },
+        ],
+        extra_rights: ['R-3'],
+        match_texts: {
+          'L-1': { sr: 'Пасош код послодавца', en: 'Passport held by the employer' },
+          'L-2': { sr: 'Плата касни', en: 'Pay withheld' },
+          'R-1': { sr: 'Одузете исправе', en: 'Documents taken' },
+          'R-2': { sr: 'Ускраћена зарада', en: 'Unpaid wages' },
+          'R-3': { sr: 'Прековремени рад', en: 'Overtime' },
+        },
+      },
+    },
+  });
+  assert.ok(res.ok(), await res.text());
+  const question = await res.json();
+  await api.dispose();
+  const p = page(t);
+  await asTrainer(t);
+  await open(t, `/author/questions/${question.id}`, 'Edit question');
+  const preview = p.locator('.question-preview');
+  // Learners see the texts in their language, the right-hand ones sorted by text.
+  assert.deepEqual(await preview.getByLabel('Pay withheld').locator('option').allTextContents(), ['Choose…', 'Documents taken', 'Overtime', 'Unpaid wages']);
+  await p.locator('#preview-locale').selectOption('sr-Latn');
+  await preview.getByLabel('Pasoš kod poslodavca').selectOption({ label: 'Oduzete isprave' });
+  // The editor shows the texts, not the ids, and keeps them on save.
+  await p.locator('#left-0-en').fill('Passport kept by the employer');
+  await p.locator('#extra-0-en').fill('Long hours');
+  await axeAll(t, 'matching question with texts');
+  await p.getByRole('button', { name: 'Save', exact: true }).click();
+  await p.getByText('Saved (version 2).').waitFor();
+  const c = (await (await t.context.request.get(`/api/v1/questions/${question.id}`)).json()).content;
+  assert.deepEqual(c.pairs, [
+    { left: 'L-1', right: 'R-1' },
+    { left: 'L-2', right: 'R-2' },
+  ]);
+  assert.deepEqual(c.extra_rights, ['R-3']);
+  assert.equal(c.match_texts['L-1'].en, 'Passport kept by the employer');
+  assert.equal(c.match_texts['R-3'].en, 'Long hours');
+  assert.equal(c.match_texts['R-2'].sr, 'Ускраћена зарада');
 };
 
 tests['a case edited by someone else meanwhile is explained and reloaded'] = async (t) => {

@@ -270,7 +270,8 @@ export const tests = {
         }
         case 'matching':
           for (const m of mark.matches) {
-            await page.getByLabel(m.left, { exact: true }).selectOption({ label: m.expected });
+            // Items are ids; the learner sees (and the mark gives) their texts in the attempt's language.
+            await page.getByLabel(m.left_text ?? m.left, { exact: true }).selectOption({ label: m.expected_text ?? m.expected });
           }
           break;
         default:
@@ -281,6 +282,8 @@ export const tests = {
     await page.getByText(`Answered: ${n} of ${n}`).waitFor();
     await submitThroughDialog(t, `You have answered all ${n} questions.`);
     await page.getByText('✓ passed').first().waitFor();
+    // Matching items are ids underneath; the review shows their texts, never the ids.
+    assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /\b[LR]-[0-9a-f]{6,}/);
     const done = await attemptJSON(t, id);
     assert.equal(done.passed, true, `score ${done.score}`);
     assert.equal(done.score, 1);

@@ -187,7 +187,7 @@ export interface Mark {
     concordant: number;
     pairs: number;
   };
-  matches?: { left: string; given?: string; expected: string; correct: boolean }[];
+  matches?: { left: string; given?: string; expected: string; correct: boolean; left_text?: string; given_text?: string; expected_text?: string }[];
 }
 
 export interface QuestionFeedback {
