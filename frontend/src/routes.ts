@@ -30,11 +30,11 @@ const table: readonly Route[] = [
   { path: '/admin/audit', load: () => import('./pages/admin/Audit.svelte'), title: 'audit.title', access: 'user', roles: ['admin'] },
 
   // Each area keeps its own table (pages/<area>/routes.ts); its pages load its strings. A page
-  // that uses another area's components names that area too: in its route's `areas`, or here,
-  // e.g. inArea('author', authorRoutes, { '/author/quizzes/:id': ['quiz'] }). None does today.
+  // that uses another area's components names that area too: in its route's `areas`, or here.
   ...inArea('learn', learnRoutes),
   ...inArea('quiz', quizRoutes),
-  ...inArea('author', authorRoutes),
+  // The question editor's preview draws the learners' own question components.
+  ...inArea('author', authorRoutes, { '/author/questions/new': ['quiz'], '/author/questions/:id': ['quiz'] }),
   ...inArea('ops', opsRoutes),
   ...inArea('manage', manageRoutes),
 
