@@ -125,7 +125,11 @@ func (q certQuizzes) CourseQuizzes(ctx context.Context, courseID int64) ([]cours
 	}
 	out := make([]courses.CourseQuiz, len(list))
 	for i, v := range list {
-		out[i] = courses.CourseQuiz{ID: v.ID, ModuleID: v.ModuleID}
+		title := v.Title
+		if v.Settings != nil && v.Publication != nil {
+			title = v.Settings.Title
+		}
+		out[i] = courses.CourseQuiz{ID: v.ID, ModuleID: v.ModuleID, Title: courses.LocalText{Sr: title.SR, En: title.EN}}
 	}
 	return out, nil
 }

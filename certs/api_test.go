@@ -332,12 +332,14 @@ func TestAttendanceThroughCourses(t *testing.T) {
 func TestInstitutionListAndZip(t *testing.T) {
 	w := newWorld(t)
 	var page struct {
-		Items []certs.Certificate `json:"items"`
-		Total int                 `json:"total"`
+		Items    []certs.Certificate `json:"items"`
+		Total    int                 `json:"total"`
+		ZipLimit int                 `json:"zip_limit"`
 	}
 	base := fmt.Sprintf("/institutions/%d/certificates", w.f.InstA)
 	w.do("manager_same", "GET", base+"?kind=completion&status=valid&course_id="+fmt.Sprint(w.course), nil).WantStatus(200).JSON(&page)
-	if page.Total != 1 || page.Items[0].ID != w.cert.ID {
+	// The direct ZIP's limit is published, so that clients need not hard-code it.
+	if page.Total != 1 || page.Items[0].ID != w.cert.ID || page.ZipLimit != 500 {
 		t.Fatalf("list = %+v", page)
 	}
 	w.do("manager_same", "GET", base+"?status=revoked", nil).WantStatus(200).JSON(&page)

@@ -132,6 +132,11 @@ func TestBulkZip(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/institutions/%d/certificates/zip", w.instA)
 
 	rec := httptest.NewRecorder()
+	w.request(h, w.managerA, "GET", strings.TrimSuffix(path, "/zip"), nil, rec)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"zip_limit":20`) {
+		t.Fatalf("the list does not publish the ZIP limit: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
 	w.request(h, w.managerA, "GET", path+"?course_id=1", nil, rec)
 	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/zip" ||
 		!strings.HasPrefix(rec.Header().Get("Content-Disposition"), `attachment; filename="certificates-`) {

@@ -227,7 +227,16 @@ func (h *Handler) listInstitution(c *gin.Context) {
 		return
 	}
 	items, total, err := h.svc.ListInstitution(c.Request.Context(), p, id, f, offset, limit)
-	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[Certificate]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+	httpapi.Respond(c, http.StatusOK, institutionCertificatePage{ListResponse: accounts.ListResponse[Certificate]{Items: items, Total: total, Offset: offset, Limit: limit},
+		ZipLimit: h.svc.o.DirectLimit}, err)
+}
+
+// institutionCertificatePage is a page of an institution's certificates and
+// the most of them GET .../certificates/zip streams on request (more need an
+// export job), so that clients need not hard-code it.
+type institutionCertificatePage struct {
+	accounts.ListResponse[Certificate]
+	ZipLimit int `json:"zip_limit"`
 }
 
 func (h *Handler) zipInstitution(c *gin.Context) {

@@ -68,7 +68,9 @@ func (h *Handler) Register(rg *gin.RouterGroup) {
 	rg.POST("/lessons/:id/heartbeat", signedIn, h.heartbeat)
 	rg.POST("/institutions/:id/enrolments", signedIn, h.assign)
 	rg.GET("/institutions/:id/progress", signedIn, h.institutionProgress)
+	rg.GET("/institutions/:id/progress/summary", signedIn, h.institutionProgressSummary)
 
+	rg.GET("/me/sessions", author, h.mySessions)
 	rg.GET("/courses/:id/sessions", signedIn, h.listSessions)
 	rg.POST("/courses/:id/sessions", author, h.createSession)
 	rg.GET("/sessions/:id", signedIn, h.getSession)
@@ -722,6 +724,22 @@ func (h *Handler) assign(c *gin.Context) {
 	httpapi.Respond(c, http.StatusOK, rep, err)
 }
 
+// progressFilter reads the progress report's filters (and ?locale=).
+func progressFilter(c *gin.Context) (ProgressFilter, bool) {
+	f := ProgressFilter{Profession: c.Query("profession"), Status: c.Query("status"), Query: c.Query("q")}
+	if v := c.Query("course_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			httpapi.Error(c, apperr.Invalid("invalid_query", "course_id must be a positive integer.", apperr.Field("course_id", "invalid", "must be a positive integer")))
+			return f, false
+		}
+		f.CourseID = n
+	}
+	loc, ok := locale(c)
+	f.Locale = loc
+	return f, ok
+}
+
 func (h *Handler) institutionProgress(c *gin.Context) {
 	id, ok := accounts.PathID(c, "id")
 	if !ok {
@@ -735,14 +753,9 @@ func (h *Handler) institutionProgress(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := ProgressFilter{Profession: c.Query("profession"), Status: c.Query("status"), Query: c.Query("q")}
-	if v := c.Query("course_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			httpapi.Error(c, apperr.Invalid("invalid_query", "course_id must be a positive integer.", apperr.Field("course_id", "invalid", "must be a positive integer")))
-			return
-		}
-		f.CourseID = n
+	f, ok := progressFilter(c)
+	if !ok {
+		return
 	}
 	if csv {
 		sendCSV(c, "progress-"+strconv.FormatInt(id, 10)+".csv", func(w *bytes.Buffer) error {
@@ -759,6 +772,23 @@ func (h *Handler) institutionProgress(c *gin.Context) {
 	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[MemberProgress]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
+func (h *Handler) institutionProgressSummary(c *gin.Context) {
+	id, ok := accounts.PathID(c, "id")
+	if !ok {
+		return
+	}
+	if !principal(c).ManagesInstitution(id) {
+		httpapi.Error(c, errInstitutionMissing)
+		return
+	}
+	f, ok := progressFilter(c)
+	if !ok {
+		return
+	}
+	items, err := h.svc.InstitutionProgressSummary(c.Request.Context(), principal(c), id, f)
+	httpapi.Respond(c, http.StatusOK, gin.H{"items": items}, err)
+}
+
 // --- live sessions ---------------------------------------------------------------
 
 type sessionRequest struct {
@@ -770,6 +800,19 @@ type sessionRequest struct {
 	DurationMinutes int       `json:"duration_minutes" binding:"required"`
 	Capacity        int       `json:"capacity" binding:"required"`
 	TrainerID       int64     `json:"trainer_id"`
+}
+
+func (h *Handler) mySessions(c *gin.Context) {
+	loc, ok := locale(c)
+	if !ok {
+		return
+	}
+	offset, limit, ok := accounts.Page(c)
+	if !ok {
+		return
+	}
+	items, total, err := h.svc.MySessions(c.Request.Context(), principal(c), loc, offset, limit)
+	httpapi.Respond(c, http.StatusOK, accounts.ListResponse[TrainerSession]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) listSessions(c *gin.Context) {

@@ -15,6 +15,7 @@ import (
 	"github.com/prepoznaj/prepoznaj/accounts"
 	"github.com/prepoznaj/prepoznaj/apperr"
 	"github.com/prepoznaj/prepoznaj/csvx"
+	"github.com/prepoznaj/prepoznaj/lang"
 )
 
 // ProgressFilter selects rows of an institution's progress report.
@@ -24,6 +25,9 @@ type ProgressFilter struct {
 	// Status: enrolled, not_enrolled (needs CourseID), in_progress, completed, overdue.
 	Status string
 	Query  string
+	// Locale is the language course and quiz titles are given in (the
+	// Serbian source when empty).
+	Locale lang.Locale
 	Offset int
 	Limit  int
 }
@@ -54,7 +58,10 @@ type MemberProgress struct {
 
 // QuizOutcome is a member's standing in one quiz of the course.
 type QuizOutcome struct {
-	QuizID    int64   `json:"quiz_id"`
+	QuizID int64 `json:"quiz_id"`
+	// Title is the quiz's title in the report's locale ("" when the quiz
+	// is gone).
+	Title     string  `json:"title"`
 	BestScore float64 `json:"best_score"`
 	Passed    bool    `json:"passed"`
 	Attempts  int     `json:"attempts"`
@@ -68,6 +75,7 @@ type reportRow struct {
 	CourseID       *int64
 	Slug           *string
 	TitleSr        *string
+	TitleEn        *string
 	Revision       *int
 	EnrolmentID    *int64
 	Source         *string
@@ -108,7 +116,7 @@ func (s *Service) progressQuery(tx *gorm.DB, instID int64, f ProgressFilter, det
 		q = q.Select("u.id AS user_id, e.course_id AS course_id")
 	} else {
 		q = q.Select("u.id AS user_id, u.full_name, u.email, u.profession, e.course_id AS course_id, c.slug AS slug, " +
-			"r.title_sr AS title_sr, c.published_revision AS revision, e.id AS enrolment_id, e.source AS source, e.enrolled_at AS enrolled_at, " +
+			"r.title_sr AS title_sr, r.title_en AS title_en, c.published_revision AS revision, e.id AS enrolment_id, e.source AS source, e.enrolled_at AS enrolled_at, " +
 			"e.due_at AS due_at, e.completed_at AS completed_at, e.completed_revision AS completed_rev, e.last_activity_at AS last_activity_at")
 	}
 	if f.CourseID != 0 {
@@ -163,7 +171,11 @@ func (s *Service) InstitutionProgress(ctx context.Context, p *accounts.Principal
 		out, err = s.progressPage(tx, instID, f, f.Offset, f.Limit)
 		return err
 	})
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	s.nameQuizzes(ctx, out, f, map[int64]map[int64]string{})
+	return out, total, nil
 }
 
 func (s *Service) progressPage(tx *gorm.DB, instID int64, f ProgressFilter, offset, limit int) ([]MemberProgress, error) {
@@ -213,10 +225,14 @@ func (s *Service) progressPage(tx *gorm.DB, instID int64, f ProgressFilter, offs
 		c, err := loadCourse(tx, f.CourseID)
 		if err == nil {
 			courseSlug, courseRev = c.Slug, c.PublishedRevision
-			courseTitle = c.TitleSr
+			titleSr, titleEn := c.TitleSr, c.TitleEn
 			if courseRev > 0 {
-				tx.Model(&courseRevision{}).Where("course_id = ? AND revision = ?", c.ID, courseRev).Limit(1).Pluck("title_sr", &courseTitle)
+				var rev courseRevision
+				if tx.Select("title_sr, title_en").Where("course_id = ? AND revision = ?", c.ID, courseRev).Limit(1).Find(&rev).RowsAffected == 1 {
+					titleSr, titleEn = rev.TitleSr, rev.TitleEn
+				}
 			}
+			courseTitle = localize(titleSr, titleEn, f.locale())
 		}
 	}
 	now := s.now()
@@ -226,7 +242,7 @@ func (s *Service) progressPage(tx *gorm.DB, instID int64, f ProgressFilter, offs
 			CourseID: f.CourseID, CourseSlug: courseSlug, CourseTitle: courseTitle, QuizResults: []QuizOutcome{}}
 		if r.CourseID != nil {
 			m.CourseID = *r.CourseID
-			m.CourseSlug, m.CourseTitle = deref(r.Slug), deref(r.TitleSr)
+			m.CourseSlug, m.CourseTitle = deref(r.Slug), localize(deref(r.TitleSr), deref(r.TitleEn), f.locale())
 			m.Enrolled = true
 			m.Source = deref(r.Source)
 			m.EnrolledAt, m.DueAt, m.CompletedAt = utcPtr(r.EnrolledAt), utcPtr(r.DueAt), utcPtr(r.CompletedAt)
@@ -254,6 +270,44 @@ func (s *Service) progressPage(tx *gorm.DB, instID int64, f ProgressFilter, offs
 	return out, nil
 }
 
+func (f *ProgressFilter) locale() lang.Locale {
+	if f.Locale == "" {
+		return lang.SerbianCyrillic
+	}
+	return f.Locale
+}
+
+// nameQuizzes gives the rows' quiz results their titles in the filter's
+// locale, asking the quiz directory once per course (outside any
+// transaction: the directory reads with its own connection).
+func (s *Service) nameQuizzes(ctx context.Context, rows []MemberProgress, f ProgressFilter, titles map[int64]map[int64]string) {
+	d := s.quizDirectory()
+	if d == nil {
+		return
+	}
+	for i := range rows {
+		m := &rows[i]
+		if len(m.QuizResults) == 0 {
+			continue
+		}
+		names, ok := titles[m.CourseID]
+		if !ok {
+			names = map[int64]string{}
+			if list, err := d.CourseQuizzes(ctx, m.CourseID); err == nil {
+				for _, q := range list {
+					names[q.ID] = localize(q.Title.Sr, q.Title.En, f.locale())
+				}
+			} else {
+				s.log.Warn("quiz titles for the progress report", "course_id", m.CourseID, "err", err)
+			}
+			titles[m.CourseID] = names
+		}
+		for j := range m.QuizResults {
+			m.QuizResults[j].Title = names[m.QuizResults[j].QuizID]
+		}
+	}
+}
+
 func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
@@ -276,6 +330,7 @@ func (s *Service) WriteInstitutionProgressCSV(ctx context.Context, p *accounts.P
 	cw.Write([]string{"user_id", "full_name", "email", "profession", "course_id", "course_slug", "course_title", "enrolled", "source",
 		"enrolled_at", "due_at", "percent", "completed_at", "quiz_results", "attended_hours", "overdue"})
 	const chunk = 500
+	titles := map[int64]map[int64]string{}
 	for offset := 0; offset < MaxExportRows; offset += chunk {
 		var page []MemberProgress
 		err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -286,6 +341,7 @@ func (s *Service) WriteInstitutionProgressCSV(ctx context.Context, p *accounts.P
 		if err != nil {
 			return err
 		}
+		s.nameQuizzes(ctx, page, f, titles)
 		for _, m := range page {
 			var quizzes []string
 			for _, q := range m.QuizResults {
@@ -293,7 +349,11 @@ func (s *Service) WriteInstitutionProgressCSV(ctx context.Context, p *accounts.P
 				if q.Passed {
 					verdict = "passed"
 				}
-				quizzes = append(quizzes, fmt.Sprintf("quiz %d: %.0f%% %s", q.QuizID, q.BestScore*100, verdict))
+				name := q.Title
+				if name == "" {
+					name = fmt.Sprintf("quiz %d", q.QuizID)
+				}
+				quizzes = append(quizzes, fmt.Sprintf("%s: %.0f%% %s", name, q.BestScore*100, verdict))
 			}
 			cw.Write([]string{strconv.FormatInt(m.UserID, 10), m.FullName, m.Email, m.Profession, idOrEmpty(m.CourseID), m.CourseSlug,
 				m.CourseTitle, yesNo(m.Enrolled), m.Source, timeOrEmpty(m.EnrolledAt), timeOrEmpty(m.DueAt), strconv.Itoa(m.Percent),
@@ -331,3 +391,87 @@ func timeOrEmpty(t *time.Time) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// CourseProgressSummary is one course's totals over the members a progress
+// filter selects: the managers' charts. Each enrolment is in exactly one of
+// done, overdue, in_progress (some progress) and not_started; NotEnrolled
+// counts members without an enrolment, which only a course filter shows.
+type CourseProgressSummary struct {
+	CourseID    int64  `json:"course_id"`
+	Title       string `json:"title"`
+	Done        int    `json:"done"`
+	InProgress  int    `json:"in_progress"`
+	NotStarted  int    `json:"not_started"`
+	Overdue     int    `json:"overdue"`
+	NotEnrolled int    `json:"not_enrolled"`
+	// HoursAttended is the sum of the members' attended hours; Attendees
+	// counts the members with any.
+	HoursAttended float64 `json:"hours_attended"`
+	Attendees     int     `json:"attendees"`
+}
+
+// InstitutionProgressSummary totals the progress report per course, over
+// every row the filter selects (at most MaxExportRows), ordered by title.
+// Offset and Limit of f are ignored.
+func (s *Service) InstitutionProgressSummary(ctx context.Context, p *accounts.Principal, instID int64, f ProgressFilter) ([]CourseProgressSummary, error) {
+	if !p.ManagesInstitution(instID) {
+		return nil, errInstitutionMissing
+	}
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	by := map[int64]*CourseProgressSummary{}
+	const chunk = 500
+	for offset := 0; offset < MaxExportRows; offset += chunk {
+		var page []MemberProgress
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			var err error
+			page, err = s.progressPage(tx, instID, f, offset, chunk)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range page {
+			if m.CourseID == 0 {
+				continue
+			}
+			t := by[m.CourseID]
+			if t == nil {
+				t = &CourseProgressSummary{CourseID: m.CourseID, Title: m.CourseTitle}
+				by[m.CourseID] = t
+			}
+			switch {
+			case !m.Enrolled:
+				t.NotEnrolled++
+			case m.CompletedAt != nil:
+				t.Done++
+			case m.Overdue:
+				t.Overdue++
+			case m.Percent > 0:
+				t.InProgress++
+			default:
+				t.NotStarted++
+			}
+			t.HoursAttended += m.AttendedHours
+			if m.AttendedHours > 0 {
+				t.Attendees++
+			}
+		}
+		if len(page) < chunk {
+			break
+		}
+	}
+	out := make([]CourseProgressSummary, 0, len(by))
+	for _, t := range by {
+		t.HoursAttended = roundHours(t.HoursAttended)
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b CourseProgressSummary) int {
+		if c := strings.Compare(a.Title, b.Title); c != 0 {
+			return c
+		}
+		return int(a.CourseID - b.CourseID)
+	})
+	return out, nil
+}

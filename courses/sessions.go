@@ -13,6 +13,7 @@ import (
 
 	"github.com/prepoznaj/prepoznaj/accounts"
 	"github.com/prepoznaj/prepoznaj/apperr"
+	"github.com/prepoznaj/prepoznaj/lang"
 )
 
 // SessionFields are a live session's details.
@@ -512,4 +513,86 @@ func (s *Service) Unregister(ctx context.Context, p *accounts.Principal, session
 		}
 		return tx.Model(&liveSession{}).Where("id = ?", sessionID).Update("registered", gorm.Expr("registered - 1")).Error
 	})
+}
+
+// TrainerSession is a session in the list of those one runs: the session,
+// its course's title in the reader's locale, and whether it is still to
+// come or under way (Upcoming) or over.
+type TrainerSession struct {
+	SessionView
+	CourseTitle string `json:"course_title"`
+	Upcoming    bool   `json:"upcoming"`
+}
+
+// maxSessionMinutes is the longest a session lasts (SessionFields.validate):
+// only a session that started less than this long ago may still be running.
+const maxSessionMinutes = 1440
+
+// MySessions lists the sessions p runs as their trainer, cancelled ones
+// included: first those not yet over, soonest first, then the past ones,
+// latest first; a page of them and how many there are.
+func (s *Service) MySessions(ctx context.Context, p *accounts.Principal, locale lang.Locale, offset, limit int) ([]TrainerSession, int64, error) {
+	var out []TrainerSession
+	var total int64
+	now := s.now()
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		mine := tx.Model(&liveSession{}).Where("trainer_id = ?", p.UserID)
+		if err := mine.Count(&total).Error; err != nil {
+			return err
+		}
+		// Those that may not be over yet are few; which are is decided here,
+		// where the duration can be added portably.
+		var recent []liveSession
+		if err := tx.Where("trainer_id = ? AND starts_at >= ?", p.UserID, now.Add(-maxSessionMinutes*time.Minute)).
+			Order("starts_at, id").Find(&recent).Error; err != nil {
+			return err
+		}
+		var upcoming []liveSession
+		upcomingIDs := []int64{0}
+		for _, ls := range recent {
+			if ls.StartsAt.Add(time.Duration(ls.DurationMinutes) * time.Minute).After(now) {
+				upcoming = append(upcoming, ls)
+				upcomingIDs = append(upcomingIDs, ls.ID)
+			}
+		}
+		var page []liveSession
+		if offset < len(upcoming) {
+			page = append(page, upcoming[offset:min(len(upcoming), offset+limit)]...)
+		}
+		if rest := limit - len(page); rest > 0 {
+			var past []liveSession
+			if err := tx.Where("trainer_id = ? AND id NOT IN ?", p.UserID, upcomingIDs).Order("starts_at DESC, id DESC").
+				Offset(max(0, offset-len(upcoming))).Limit(rest).Find(&past).Error; err != nil {
+				return err
+			}
+			page = append(page, past...)
+		}
+		titles := map[int64]string{}
+		out = make([]TrainerSession, len(page))
+		for i := range page {
+			ls := &page[i]
+			title, ok := titles[ls.CourseID]
+			if !ok {
+				if c, err := loadCourse(tx, ls.CourseID); err == nil {
+					sr, en := c.TitleSr, c.TitleEn
+					if c.PublishedRevision > 0 {
+						var rev courseRevision
+						if tx.Select("title_sr, title_en").Where("course_id = ? AND revision = ?", c.ID, c.PublishedRevision).Limit(1).Find(&rev).RowsAffected == 1 {
+							sr, en = rev.TitleSr, rev.TitleEn
+						}
+					}
+					title = localize(sr, en, locale)
+				}
+				titles[ls.CourseID] = title
+			}
+			reg, err := isRegistered(tx, ls.ID, p.UserID)
+			if err != nil {
+				return err
+			}
+			out[i] = TrainerSession{SessionView: sessionView(ls, reg, true), CourseTitle: title,
+				Upcoming: ls.StartsAt.Add(time.Duration(ls.DurationMinutes) * time.Minute).After(now)}
+		}
+		return nil
+	})
+	return out, total, err
 }

@@ -77,6 +77,9 @@ type QuizRef struct {
 // CourseQuiz is one quiz of a course: its id and the module it belongs to.
 type CourseQuiz struct {
 	ID, ModuleID int64
+	// Title is the published title (the draft's before the first
+	// publication), for reports.
+	Title LocalText
 }
 
 // QuizDirectory lists a course's quizzes, which the quiz package owns, so

@@ -152,7 +152,11 @@ tests['a manager imports staff, assigns them a course with a due date and follow
   await page.getByRole('button', { name: 'Assign course' }).click();
   await page.getByText(/Already enrolled: [2-9]/).waitFor();
 
-  // The progress dashboard lists them, with the due date.
+  // The progress dashboard lists them, with the due date; its charts come from the server's
+  // per-course summary, not from downloading the whole CSV.
+  /** @type {string[]} */
+  const asked = [];
+  page.on('request', (r) => asked.push(r.url()));
   await page.getByRole('link', { name: 'See the staff’s progress' }).click();
   await page.locator('main h1', { hasText: 'Staff progress' }).waitFor();
   await page.getByLabel('Status').selectOption('not_enrolled');
@@ -175,6 +179,8 @@ tests['a manager imports staff, assigns them a course with a due date and follow
   await chart.getByText('Show as a table').click();
   const chartRow = chart.locator('tbody tr', { hasText: course.title });
   assert.deepEqual(await chartRow.locator('td').allInnerTexts(), ['0', '0', '2', '0', '2']);
+  assert.ok(asked.some((u) => u.includes('/progress/summary?') && u.includes('locale=en')), 'the charts ask for the summary');
+  assert.ok(!asked.some((u) => u.includes('format=csv')), 'the charts do not download the CSV');
   await t.axe('progress');
 
   // Overdue filter: nobody here is late.

@@ -340,4 +340,40 @@ tests['a learner studies the indicators and assesses a child’s case'] = async 
   await page.locator('main h1').filter({ hasNotText: 'Indicator catalogue' }).waitFor();
 };
 
+tests['a trainer finds the sessions they run, upcoming first, and opens one’s register'] = async (t) => {
+  const { page } = t;
+  const courseId = await courseForTrainer(t, 'labour-inspectors');
+  const trainer = await apiSession(t, demo.trainer, demoPassword(t));
+  const stamp = Date.now().toString(36);
+  /** @type {number[]} */
+  const ids = [];
+  for (const [title, hours] of [[`Past check ${stamp}`, -72], [`Next check ${stamp}`, 48]]) {
+    const res = await trainer.post(`/api/v1/courses/${courseId}/sessions`, {
+      data: { kind: 'in_person', title: { sr: 'Провера', en: title }, place: 'Novi Sad', starts_at: new Date(Date.now() + Number(hours) * 3600_000).toISOString(), duration_minutes: 60, capacity: 10 },
+    });
+    assert.equal(res.status(), 201, await res.text());
+    ids.push((await res.json()).id);
+  }
+  await trainer.dispose();
+  await asTrainer(t);
+
+  await open(t, '/author/sessions', 'My sessions');
+  const upcoming = page.getByRole('table', { name: 'Sessions still to come or under way' });
+  const past = page.getByRole('table', { name: 'Past sessions' });
+  await upcoming.locator('tr', { hasText: `Next check ${stamp}` }).waitFor();
+  await past.locator('tr', { hasText: `Past check ${stamp}` }).waitFor();
+  assert.equal(await upcoming.locator('tr', { hasText: `Past check ${stamp}` }).count(), 0, 'a past session is not upcoming');
+  await axeAllLanguages(t, 'my sessions');
+  // In Serbian Latin the course's title is derived from the Cyrillic.
+  await chooseLanguage(t, 'sr-Latn');
+  await page.locator('main h1', { hasText: 'Moji termini' }).waitFor();
+  await chooseLanguage(t, 'en');
+  await page.locator('main h1', { hasText: 'My sessions' }).waitFor();
+
+  const row = upcoming.locator('tr', { hasText: `Next check ${stamp}` });
+  await row.getByRole('link', { name: /^Attendance register of the session on / }).click();
+  await page.waitForURL(`**/sessions/${ids[1]}/register`);
+  await page.locator('main h1', { hasText: 'Attendance register' }).waitFor();
+};
+
 requireApi(tests, { demo: true });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IndicatorCatalogue, Scenario } from './author';
-import { fitAnswer, inLang, previewInfo, previewShuffle, textHTML, toAttemptQuestion, type PreviewContent } from './authorPreview';
+import { fitAnswer, inLang, previewInfo, previewShuffle, renderMarkdown, textHTML, toAttemptQuestion, withRendered, type PreviewContent } from './authorPreview';
+import { createApiClient } from './api';
+import { fakeFetch, json } from './testing';
 
 const text = (sr: string, en = '') => ({ sr, en });
 
@@ -210,5 +212,23 @@ describe('the preview answer', () => {
     expect(info.get('M-02')).toEqual({ name: 'Obmana o plati', explanation: 'Obećana plata…' });
     expect(info.get('ACT')?.name).toBe('Radnja');
     expect(previewInfo(null, 'en').size).toBe(0);
+  });
+});
+
+describe('the rendered stem and case', () => {
+  it('takes the server rendering where it is known, and keeps the escaped text otherwise', () => {
+    const q = { stem_html: '<p>**x**</p>', scenario: { title: 'C', narrative_html: '<p>n</p>' } } as unknown as Parameters<typeof withRendered>[0];
+    const html = (md: string) => ({ '**x**': '<p><strong>x</strong></p>' })[md];
+    const out = withRendered(q, { stem: '**x**', narrative: 'n' }, html);
+    expect(out.stem_html).toBe('<p><strong>x</strong></p>');
+    expect(out.scenario?.narrative_html).toBe('<p>n</p>');
+    expect(withRendered(q, { stem: '  ', narrative: '' }, () => '<p>never</p>').stem_html).toBe('<p>**x**</p>');
+  });
+
+  it('asks the server to render, storing nothing', async () => {
+    const { fetch, calls } = fakeFetch(json({ html: '<p><em>a</em></p>' }));
+    const c = createApiClient({ fetch });
+    expect(await renderMarkdown('*a*', c)).toBe('<p><em>a</em></p>');
+    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/markdown/render', body: { markdown: '*a*' } });
   });
 });

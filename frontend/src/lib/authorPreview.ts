@@ -1,4 +1,5 @@
 import { localText, type IndicatorCatalogue, type LocalText, type QuestionContent, type Scenario } from './author';
+import { api, type ApiClient } from './api';
 import type { Answer, AttemptQuestion, Choice, CodeInfo, Outcome, ScenarioView } from './quiz';
 
 // The author's preview of a question: the editor's content (authoring shape) turned into the
@@ -6,9 +7,9 @@ import type { Answer, AttemptQuestion, Choice, CodeInfo, Outcome, ScenarioView }
 // components can show it. Pure: no API calls, no randomness.
 //
 // What differs from a learner's attempt, on purpose:
-// - Markdown (the stem, the case narrative) is shown as typed, escaped, in paragraphs: the
-//   server renders Markdown only for attempts and published lessons, and nothing the author
-//   types goes into the page as HTML.
+// - Markdown (the stem, the case narrative) is shown escaped until POST /markdown/render answers
+//   with the server's sanitised rendering (withRendered), and stays escaped if it fails: nothing
+//   the author types goes into the page as HTML without the server's sanitiser.
 // - Where the server shuffles (ordering items always; options, candidates and matching choices
 //   when the quiz shuffles options), the preview uses one fixed order: a fixed shuffle for
 //   ordering items, the server's unshuffled order for the rest.
@@ -225,4 +226,28 @@ export function fitAnswer(answer: Answer | null, q: AttemptQuestion): Answer | n
     out.pairs = answer.pairs.filter((p) => lefts.has(p.left) && rights.has(p.right));
   }
   return out;
+}
+
+/** The server's rendering of unsaved Markdown (sanitised as saving would; nothing is stored). */
+export function renderMarkdown(markdown: string, c: ApiClient = api): Promise<string> {
+  return c.post<{ html: string }>('/markdown/render', { markdown }).then((r) => r.html);
+}
+
+/** The Markdown sources the preview shows: the stem and, with a case, its narrative. */
+export function previewSources(content: PreviewContent, scenario: Scenario | null, locale: string): { stem: string; narrative: string } {
+  return { stem: localText(content.stem, locale), narrative: scenario ? localText(scenario.narrative, locale) : '' };
+}
+
+/**
+ * q with the stem and narrative the server rendered from their sources, where html knows them
+ * (until then, and for an empty text, the escaped text stays).
+ */
+export function withRendered(q: AttemptQuestion, src: { stem: string; narrative: string }, html: (markdown: string) => string | undefined): AttemptQuestion {
+  const stem = src.stem.trim() ? html(src.stem) : undefined;
+  const narrative = src.narrative.trim() ? html(src.narrative) : undefined;
+  return {
+    ...q,
+    stem_html: stem ?? q.stem_html,
+    scenario: q.scenario && narrative !== undefined ? { ...q.scenario, narrative_html: narrative } : q.scenario,
+  };
 }

@@ -6,18 +6,18 @@ import {
   bulkPlan,
   certificatesZipUrl,
   cleanQuery,
-  courseTotals,
   createExport,
   exportPending,
   getProgress,
+  getProgressSummary,
   isNotFound,
-  parseCsv,
   periodError,
   progressCsvUrl,
   progressMilestone,
   rowState,
   sessionInPeriod,
   staffSessions,
+  zipLimit,
 } from './manage';
 import { layoutBars, shorten } from './manageCharts';
 import { fakeFetch, json, problem } from './testing';
@@ -26,7 +26,9 @@ describe('manage queries', () => {
   it('drops empty filters and builds API links', () => {
     expect(cleanQuery({ a: '', b: undefined, c: 0, d: 'x', e: 3 })).toEqual({ d: 'x', e: 3 });
     expect(apiUrl('/x', { q: 'a b', z: '' })).toBe('/api/v1/x?q=a+b');
-    expect(progressCsvUrl(4, { course_id: 2, status: '', profession: 'police' })).toBe('/api/v1/institutions/4/progress?course_id=2&profession=police&format=csv');
+    expect(progressCsvUrl(4, { course_id: 2, status: '', profession: 'police' }, 'sr-Latn')).toBe(
+      '/api/v1/institutions/4/progress?course_id=2&profession=police&locale=sr-Latn&format=csv',
+    );
     expect(certificatesZipUrl(4, { from: '2026-01-01', to: '2026-02-01', kind: 'completion' })).toBe(
       '/api/v1/institutions/4/certificates/zip?from=2026-01-01&to=2026-02-01&kind=completion',
     );
@@ -35,8 +37,8 @@ describe('manage queries', () => {
   it('asks for a page of progress with the filters, and assigns a course', async () => {
     const { fetch, calls } = fakeFetch(json({ items: [], total: 0, offset: 25, limit: 25 }), json({ enrolled: [1], already_enrolled: [], due_updated: [], not_found: [] }));
     const c = createApiClient({ fetch });
-    await getProgress(3, { course_id: 9, q: '', status: 'overdue' }, 25, 25, c);
-    expect(calls[0]!.url).toBe('/api/v1/institutions/3/progress?course_id=9&status=overdue&offset=25&limit=25');
+    await getProgress(3, { course_id: 9, q: '', status: 'overdue' }, 25, 25, 'en', c);
+    expect(calls[0]!.url).toBe('/api/v1/institutions/3/progress?course_id=9&status=overdue&offset=25&limit=25&locale=en');
     const rep = await assignCourse(3, { course_id: 9, user_ids: [1], due_at: null }, c);
     expect(rep.enrolled).toEqual([1]);
     expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/institutions/3/enrolments', body: { course_id: 9, user_ids: [1], due_at: null } });
@@ -51,7 +53,7 @@ describe('manage queries', () => {
 
   it('knows a 404', async () => {
     const { fetch } = fakeFetch(problem(404, 'institution_not_found'));
-    const err = await getProgress(99, {}, 0, 25, createApiClient({ fetch })).catch((e: unknown) => e);
+    const err = await getProgress(99, {}, 0, 25, 'sr-Cyrl', createApiClient({ fetch })).catch((e: unknown) => e);
     expect(isNotFound(err)).toBe(true);
     expect(isNotFound(new Error('x'))).toBe(false);
   });
@@ -67,33 +69,12 @@ describe('progress', () => {
     expect(rowState(base)).toBe('not_started');
   });
 
-  it('reads CSV with a BOM, quotes, doubled quotes and CRLF', () => {
-    expect(parseCsv('\ufeffa,b\r\n"x, y","say ""hi"""\n"multi\nline",\n')).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"'],
-      ['multi\nline', ''],
-    ]);
-    expect(parseCsv('a,b')).toEqual([['a', 'b']]);
-  });
-
-  it('totals the progress CSV per course', () => {
-    const head = 'user_id,full_name,email,profession,course_id,course_slug,course_title,enrolled,source,enrolled_at,due_at,percent,completed_at,quiz_results,attended_hours,overdue';
-    const row = (course: number, title: string, enrolled: string, percent: number, completed: string, hours: string, overdue: string) =>
-      `"1","A","a@x","police","${course}","s","${title}","${enrolled}","manager","","","${percent}","${completed}","","${hours}","${overdue}"`;
-    const csv = [
-      head,
-      row(2, 'Б', 'yes', 100, '2026-01-01T00:00:00Z', '1.50', 'no'),
-      row(2, 'Б', 'yes', 30, '', '0.00', 'yes'),
-      row(2, 'Б', 'yes', 30, '', '2.25', 'no'),
-      row(1, 'А', 'yes', 0, '', '0.00', 'no'),
-      row(1, 'А', 'no', 0, '', '0.00', 'no'),
-      '"2","B","b@x","police","","","","no","","","","0","","","0.00","no"',
-    ].join('\r\n');
-    expect(courseTotals(csv)).toEqual([
-      { course_id: 1, title: 'А', completed: 0, in_progress: 0, not_started: 1, overdue: 0, not_enrolled: 1, hours: 0, attendees: 0 },
-      { course_id: 2, title: 'Б', completed: 1, in_progress: 1, not_started: 0, overdue: 1, not_enrolled: 0, hours: 3.75, attendees: 2 },
-    ]);
-    expect(courseTotals('')).toEqual([]);
+  it('asks for the per-course summary with the filters and the locale', async () => {
+    const item = { course_id: 2, title: 'Kurs', done: 1, in_progress: 2, not_started: 0, overdue: 1, not_enrolled: 0, hours_attended: 3.75, attendees: 2 };
+    const { fetch, calls } = fakeFetch(json({ items: [item] }));
+    const got = await getProgressSummary(3, { course_id: undefined, profession: 'police', q: '' }, 'sr-Latn', createApiClient({ fetch }));
+    expect(calls[0]!.url).toBe('/api/v1/institutions/3/progress/summary?profession=police&locale=sr-Latn');
+    expect(got.items).toEqual([item]);
   });
 });
 
@@ -104,6 +85,14 @@ describe('certificates in bulk', () => {
     expect(bulkPlan(500)).toBe('direct');
     expect(bulkPlan(501)).toBe('job');
     expect(bulkPlan(3, 2)).toBe('job');
+  });
+
+  it('takes the direct ZIP limit the list publishes, else the default', () => {
+    expect(zipLimit({ zip_limit: 20 })).toBe(20);
+    expect(zipLimit({})).toBe(500);
+    expect(zipLimit({ zip_limit: 0 })).toBe(500);
+    expect(zipLimit(null)).toBe(500);
+    expect(bulkPlan(21, zipLimit({ zip_limit: 20 }))).toBe('job');
   });
 
   it('announces progress by quarters and polls while the job works', () => {

@@ -49,6 +49,8 @@ export type ProgressStatus = (typeof progressStatuses)[number];
 
 export interface QuizOutcome {
   quiz_id: number;
+  /** In the requested locale; empty when the quiz is gone. */
+  title: string;
   best_score: number;
   passed: boolean;
   attempts: number;
@@ -61,6 +63,7 @@ export interface MemberProgress {
   profession: string;
   course_id: number;
   course_slug: string;
+  /** In the requested locale (Serbian Latin derived by the server). */
   course_title: string;
   enrolled: boolean;
   source: string;
@@ -80,14 +83,32 @@ export interface ProgressFilter {
   q?: string | undefined;
 }
 
-export const getProgress = (id: number, f: ProgressFilter, offset: number, limit: number, c: ApiClient = api) =>
-  c.get<Page<MemberProgress>>(`${inst(id)}/progress`, { query: { ...cleanQuery(f), offset, limit } });
+export const getProgress = (id: number, f: ProgressFilter, offset: number, limit: number, locale: Locale, c: ApiClient = api) =>
+  c.get<Page<MemberProgress>>(`${inst(id)}/progress`, { query: { ...cleanQuery(f), offset, limit, locale } });
 
-/** Every row the filter selects, as the server's CSV (for the charts). */
-export const getProgressCsv = (id: number, f: ProgressFilter, c: ApiClient = api) =>
-  c.get<string>(`${inst(id)}/progress`, { query: { ...cleanQuery(f), format: 'csv' }, as: 'text' });
+export const progressCsvUrl = (id: number, f: ProgressFilter, locale: Locale) => apiUrl(`${inst(id)}/progress`, { ...f, locale, format: 'csv' });
 
-export const progressCsvUrl = (id: number, f: ProgressFilter) => apiUrl(`${inst(id)}/progress`, { ...f, format: 'csv' });
+/**
+ * One course's totals over the members a filter selects: the charts' data. Each enrolment is in
+ * one of done, overdue, in_progress and not_started (as rowState); not_enrolled is only known
+ * when the report is asked for one course.
+ */
+export interface CourseProgressSummary {
+  course_id: number;
+  title: string;
+  done: number;
+  in_progress: number;
+  not_started: number;
+  overdue: number;
+  not_enrolled: number;
+  hours_attended: number;
+  /** Members with any attended hours. */
+  attendees: number;
+}
+
+/** The per-course totals of every row the filter selects (not a page), ordered by title. */
+export const getProgressSummary = (id: number, f: ProgressFilter, locale: Locale, c: ApiClient = api) =>
+  c.get<{ items: CourseProgressSummary[] }>(`${inst(id)}/progress/summary`, { query: { ...cleanQuery(f), locale } });
 
 /** Where one enrolment stands, for its badge and for the charts. */
 export type RowState = 'not_enrolled' | 'completed' | 'overdue' | 'not_started' | 'in_progress';
@@ -97,99 +118,6 @@ export function rowState(m: Pick<MemberProgress, 'enrolled' | 'completed_at' | '
   if (m.completed_at) return 'completed';
   if (m.overdue) return 'overdue';
   return m.percent > 0 ? 'in_progress' : 'not_started';
-}
-
-/** Reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, a leading BOM). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** One course's totals over the selected members: the charts' data. */
-export interface CourseTotals {
-  course_id: number;
-  title: string;
-  completed: number;
-  in_progress: number;
-  not_started: number;
-  overdue: number;
-  /** Members not enrolled (only known when the report was asked for one course). */
-  not_enrolled: number;
-  hours: number;
-  /** Members with any attended hours. */
-  attendees: number;
-}
-
-const num = (s: string | undefined) => {
-  const n = Number(s);
-  return Number.isFinite(n) ? n : 0;
-};
-
-/** The per-course totals of the progress CSV (the server's columns, found by name). */
-export function courseTotals(csv: string): CourseTotals[] {
-  const [head, ...rows] = parseCsv(csv);
-  if (!head) return [];
-  const col = (name: string) => head.indexOf(name);
-  const c = {
-    course: col('course_id'),
-    title: col('course_title'),
-    enrolled: col('enrolled'),
-    percent: col('percent'),
-    completed: col('completed_at'),
-    overdue: col('overdue'),
-    hours: col('attended_hours'),
-  };
-  const by = new Map<number, CourseTotals>();
-  for (const r of rows) {
-    const id = num(r[c.course]);
-    if (!id) continue;
-    let tot = by.get(id);
-    if (!tot) {
-      tot = { course_id: id, title: r[c.title] ?? '', completed: 0, in_progress: 0, not_started: 0, overdue: 0, not_enrolled: 0, hours: 0, attendees: 0 };
-      by.set(id, tot);
-    }
-    const state = rowState({
-      enrolled: r[c.enrolled] === 'yes',
-      completed_at: r[c.completed] || null,
-      overdue: r[c.overdue] === 'yes',
-      percent: num(r[c.percent]),
-    });
-    tot[state]++;
-    const h = num(r[c.hours]);
-    tot.hours += h;
-    if (h > 0) tot.attendees++;
-  }
-  for (const tot of by.values()) tot.hours = Math.round(tot.hours * 100) / 100;
-  return [...by.values()].sort((a, b) => a.title.localeCompare(b.title) || a.course_id - b.course_id);
 }
 
 // --- assignments ----------------------------------------------------------------------------
@@ -244,17 +172,26 @@ export interface CertFilter {
 }
 
 export const listCertificates = (id: number, f: CertFilter, offset: number, limit: number, c: ApiClient = api) =>
-  c.get<Page<Certificate>>(`${inst(id)}/certificates`, { query: { ...(cleanQuery(f) as Query), offset, limit } });
+  c.get<CertificatePage>(`${inst(id)}/certificates`, { query: { ...(cleanQuery(f) as Query), offset, limit } });
 
 export const certificatePdfUrl = (certId: number) => apiUrl(`/certificates/${encodeURIComponent(certId)}/pdf`);
 export const certificatesZipUrl = (id: number, f: CertFilter) => apiUrl(`${inst(id)}/certificates/zip`, f);
 
 /**
- * The most certificates GET .../certificates/zip streams on request (certs Options.DirectLimit);
- * more answer 422 export_too_large and need an export job. The API does not publish the number,
- * so the app also falls back to a job on that answer.
+ * The most certificates GET .../certificates/zip streams on request when the server does not say
+ * (it publishes its limit as zip_limit in the list); more answer 422 export_too_large and need an
+ * export job, and the app also falls back to a job on that answer.
  */
 export const DIRECT_ZIP_LIMIT = 500;
+
+/** A page of an institution's certificates, with the direct ZIP's limit. */
+export interface CertificatePage extends Page<Certificate> {
+  zip_limit?: number;
+}
+
+/** The direct ZIP's limit a list answer publishes, or the default. */
+export const zipLimit = (p: Pick<CertificatePage, 'zip_limit'> | null | undefined): number =>
+  p && typeof p.zip_limit === 'number' && p.zip_limit > 0 ? p.zip_limit : DIRECT_ZIP_LIMIT;
 
 /** How a bulk download of total certificates goes: nothing to download, one request, or a job. */
 export function bulkPlan(total: number, limit = DIRECT_ZIP_LIMIT): 'none' | 'direct' | 'job' {

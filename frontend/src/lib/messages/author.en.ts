@@ -2,6 +2,7 @@ import type { Message } from '../i18n';
 import type { authorSr } from './author.sr';
 
 export const authorEn: Record<keyof typeof authorSr, Message> = {
+  'author.sessionsLink': 'My live sessions',
   'author.title': "My courses",
   'author.intro': "The courses you edit: drafts, published and archived. A draft is seen only by you and your co-authors until you publish it.",
   'author.new': "New course",
@@ -374,7 +375,6 @@ export const authorEn: Record<keyof typeof authorSr, Message> = {
   'qedit.preview.note.matching': "The choices on the right are sorted by their text; when the quiz shuffles options, learners get both sides shuffled.",
   'qedit.preview.note.candidates': "The indicators are sorted by code; when the quiz shuffles options, learners get them shuffled.",
   'qedit.preview.note.options': "When the quiz shuffles options, learners get them shuffled.",
-  'qedit.preview.note.markdown': "Markdown is shown here as typed; learners see it formatted.",
   'gift.title': "Import questions in GIFT format",
   'gift.intro': "Paste or upload text in GIFT format (from Moodle). First see what would be created and every line that could not be read; then import into a course’s question bank.",
   'gift.file': "File",

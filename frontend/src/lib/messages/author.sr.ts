@@ -2,6 +2,7 @@ import type { Message } from '../i18n';
 
 // Serbian strings of the author pages (Cyrillic only; Latin is derived). Keys are prefixed by page.
 export const authorSr = {
+  'author.sessionsLink': 'Моје сесије уживо',
   'author.title': "Моје обуке",
   'author.intro': "Обуке које уређујете: нацрти, објављене и архивиране. Нацрт видите само ви и коаутори док га не објавите.",
   'author.new': "Нова обука",
@@ -374,7 +375,6 @@ export const authorSr = {
   'qedit.preview.note.matching': "Понуђени одговори десно поређани су по тексту; кад тест меша одговоре, полазници добијају обе стране измешане.",
   'qedit.preview.note.candidates': "Индикатори су поређани по шифри; кад тест меша одговоре, полазници их добијају измешане.",
   'qedit.preview.note.options': "Кад тест меша одговоре, полазници их добијају измешане.",
-  'qedit.preview.note.markdown': "Маркдаун се овде приказује како је откуцан; полазници га виде форматиран.",
   'gift.title': "Увоз питања у формату ГИФТ",
   'gift.intro': "Налепите или учитајте текст у формату ГИФТ (из Мудла). Прво видите шта би било направљено и сваки ред који није прочитан; затим увозите у банку питања обуке.",
   'gift.file': "Датотека",

@@ -27,6 +27,7 @@ export const manageEn: Record<keyof typeof manageSr, Message> = {
   'progress.quizzes': 'Quizzes',
   'progress.percent': '{percent} % done',
   'progress.completedOn': 'Completed {date}',
+  'progress.quizNamed': '{title}: best {score}',
   'progress.quizResult': 'Quiz {n}: best {score}',
   'progress.passed': 'passed',
   'progress.notPassed': 'not passed',

@@ -27,6 +27,7 @@ export const manageSr = {
   'progress.quizzes': 'Тестови',
   'progress.percent': 'Урађено {percent} %',
   'progress.completedOn': 'Завршено {date}',
+  'progress.quizNamed': '{title}: најбоље {score}',
   'progress.quizResult': 'Тест {n}: најбоље {score}',
   'progress.passed': 'положен',
   'progress.notPassed': 'није положен',

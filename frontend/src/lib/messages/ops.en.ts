@@ -2,6 +2,15 @@ import type { Message } from '../i18n';
 import type { opsSr } from './ops.sr';
 
 export const opsEn: Record<keyof typeof opsSr, Message> = {
+  // --- the sessions one runs ---
+  'mySessions.title': 'My sessions',
+  'mySessions.intro': 'The live sessions you run: first those still to come or under way, then the past ones. Open each one’s attendance register from the table.',
+  'mySessions.empty': 'You do not run any session.',
+  'mySessions.upcoming': 'Upcoming',
+  'mySessions.past': 'Past',
+  'mySessions.upcomingCaption': 'Sessions still to come or under way',
+  'mySessions.pastCaption': 'Past sessions',
+  'mySessions.colCourse': 'Course',
   // --- live sessions of a course ---
   'sessions.title': 'Live sessions',
   'sessions.backToCourse': 'Back to editing the course',

@@ -2,6 +2,15 @@ import type { Message } from '../i18n';
 
 // Serbian strings of the ops pages (Cyrillic only; Latin is derived). Keys are prefixed by page.
 export const opsSr = {
+  // --- the sessions one runs ---
+  'mySessions.title': 'Моји термини',
+  'mySessions.intro': 'Термини обука уживо које водите: прво они који тек предстоје или управо трају, затим протекли. Евиденцију присуства сваког отворите из табеле.',
+  'mySessions.empty': 'Не водите ниједан термин.',
+  'mySessions.upcoming': 'Предстојећи',
+  'mySessions.past': 'Протекли',
+  'mySessions.upcomingCaption': 'Термини који предстоје или трају',
+  'mySessions.pastCaption': 'Протекли термини',
+  'mySessions.colCourse': 'Обука',
   // --- live sessions of a course ---
   'sessions.title': 'Обуке уживо',
   'sessions.backToCourse': 'Назад на уређивање обуке',

@@ -4,6 +4,8 @@ import type { Route } from '../../lib/router';
 export const opsRoutes: readonly Route[] = [
   // Live sessions of a course and their attendance registers: the course's trainers and admins;
   // managers read their own staff's lines of a register.
+  // The sessions one runs as their trainer, each with a link to its register.
+  { path: '/author/sessions', load: () => import('./MySessions.svelte'), title: 'mySessions.title', access: 'user', roles: ['trainer', 'admin'] },
   { path: '/author/courses/:id/sessions', load: () => import('./Sessions.svelte'), title: 'sessions.title', access: 'user', roles: ['trainer', 'admin'] },
   { path: '/sessions/:id/register', load: () => import('./Register.svelte'), title: 'register.title', access: 'user', roles: ['trainer', 'manager', 'admin'] },
   // Quiz analytics: authors see everyone's attempts, managers their staff's.

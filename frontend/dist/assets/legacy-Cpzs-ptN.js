@@ -1,1 +1,0 @@
-import{mt as e}from"./i18n-Bf1otCKN.js";e();

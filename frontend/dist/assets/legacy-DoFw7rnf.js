@@ -1,0 +1,1 @@
+import{mt as e}from"./i18n-BvmZ5rau.js";e();
