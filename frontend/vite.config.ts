@@ -30,6 +30,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: './vitest-client-env.ts',
+    setupFiles: ['./src/lib/i18n.setup.ts'],
   },
 });
 

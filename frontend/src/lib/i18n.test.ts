@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   formatDate,
   formatMessage,
@@ -14,8 +14,29 @@ import {
 } from './i18n';
 import { en } from './messages/en';
 import { sr } from './messages/sr';
+import { learnEn } from './messages/learn.en';
+import { learnSr } from './messages/learn.sr';
+import { quizEn } from './messages/quiz.en';
+import { quizSr } from './messages/quiz.sr';
+import { authorEn } from './messages/author.en';
+import { authorSr } from './messages/author.sr';
+import { opsEn } from './messages/ops.en';
+import { opsSr } from './messages/ops.sr';
+import { manageEn } from './messages/manage.en';
+import { manageSr } from './messages/manage.sr';
 
-const catalogues = { sr, en };
+// The core catalogue and every area's, together: no key may be defined twice.
+const parts = {
+  core: { sr, en },
+  learn: { sr: learnSr, en: learnEn },
+  quiz: { sr: quizSr, en: quizEn },
+  author: { sr: authorSr, en: authorEn },
+  ops: { sr: opsSr, en: opsEn },
+  manage: { sr: manageSr, en: manageEn },
+};
+const merge = (lang: 'sr' | 'en'): Record<string, Message> =>
+  Object.assign({}, ...Object.values(parts).map((p) => p[lang] as Record<string, Message>));
+const catalogues = { sr: merge('sr'), en: merge('en') };
 
 beforeAll(() => loadCatalogue('en'));
 
@@ -36,9 +57,17 @@ describe('catalogues', () => {
     expect(enKeys).toEqual(srKeys);
   });
 
+  it.each(Object.entries(parts))('%s: same keys in both languages, none defined by another part', (name, p) => {
+    expect(Object.keys(p.en).sort()).toEqual(Object.keys(p.sr).sort());
+    for (const [other, q] of Object.entries(parts)) {
+      if (other === name) continue;
+      expect(Object.keys(p.sr).filter((k) => Object.hasOwn(q.sr, k)), `shared with ${other}`).toEqual([]);
+    }
+  });
+
   it.each(srKeys)('%s: translated, same placeholders, Serbian in Cyrillic', (key) => {
-    const s = catalogues.sr[key as keyof typeof catalogues.sr] as Message;
-    const e = catalogues.en[key as keyof typeof catalogues.en];
+    const s = catalogues.sr[key]!;
+    const e = catalogues.en[key]!;
     for (const text of [...forms(s), ...forms(e)]) expect(text.trim()).not.toBe('');
     expect(placeholders(e)).toEqual(placeholders(s));
     for (const text of forms(s)) {
@@ -122,8 +151,75 @@ describe('formatting', () => {
 describe('loading', () => {
   it('knows every key of the catalogues and no other', () => {
     expect(hasMessage('app.name')).toBe(true);
+    expect(hasMessage('catalogue.title')).toBe(true); // the test setup loads every area
     expect(hasMessage('problem.no_such_code')).toBe(false);
     expect(hasMessage('toString')).toBe(false);
+  });
+});
+
+// A fresh copy of the module, with nothing but the core loaded (the test setup loads every area
+// into the shared one).
+async function freshI18n() {
+  vi.resetModules();
+  return import('./i18n');
+}
+
+describe('areas', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('are loaded on demand; a key of an area not loaded is an error', async () => {
+    const i18n = await freshI18n();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(i18n.hasMessage('app.name')).toBe(true);
+    expect(i18n.hasMessage('catalogue.title')).toBe(false);
+    expect(i18n.areaLoaded('learn')).toBe(false);
+    expect(i18n.t('catalogue.title')).toBe('catalogue.title');
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0]![0])).toContain('catalogue.title');
+
+    await i18n.loadAreas(['learn']);
+    expect(i18n.areaLoaded('learn')).toBe(true);
+    expect(i18n.hasMessage('catalogue.title')).toBe(true);
+    expect(i18n.t('catalogue.title')).toBe('Обуке');
+    expect(i18n.translate('sr-Latn', 'catalogue.title')).toBe('Obuke');
+    expect(i18n.hasMessage('attempt.title')).toBe(false); // quiz is not loaded
+    expect(error).toHaveBeenCalledTimes(1);
+  });
+
+  it('switching to English loads the English of every area loaded so far', async () => {
+    const i18n = await freshI18n();
+    await i18n.loadAreas(['learn', 'quiz']);
+    expect(i18n.areaLoaded('learn', 'en')).toBe(false);
+    await i18n.setLocale('en');
+    expect(i18n.getLocale()).toBe('en');
+    expect(i18n.areaLoaded('learn')).toBe(true);
+    expect(i18n.areaLoaded('quiz')).toBe(true);
+    expect(i18n.t('catalogue.title')).toBe('Courses');
+    expect(i18n.t('home.title')).toBe('Home');
+    expect(i18n.areaLoaded('author')).toBe(false);
+  });
+
+  it('in English, an area loads in both languages', async () => {
+    const i18n = await freshI18n();
+    await i18n.setLocale('en');
+    expect(i18n.hasMessage('author.title')).toBe(false);
+    await i18n.loadAreas(['author']);
+    expect(i18n.areaLoaded('author')).toBe(true);
+    expect(i18n.hasMessage('author.title')).toBe(true);
+    expect(i18n.t('author.title')).toBe(authorEn['author.title']);
+    await i18n.setLocale('sr-Cyrl');
+    expect(i18n.t('author.title')).toBe(authorSr['author.title']);
+  });
+
+  it('a choice of English made while an area loads still gets its English', async () => {
+    const i18n = await freshI18n();
+    const area = i18n.loadAreas(['ops']);
+    const switched = i18n.setLocale('en');
+    const later = i18n.loadAreas(['manage']);
+    await Promise.all([area, switched, later]);
+    expect(i18n.getLocale()).toBe('en');
+    expect(i18n.areaLoaded('ops')).toBe(true);
+    expect(i18n.areaLoaded('manage')).toBe(true);
   });
 });
 

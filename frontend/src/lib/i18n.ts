@@ -1,5 +1,10 @@
 import { Cell } from './cell';
 import { sr } from './messages/sr';
+import type { learnSr } from './messages/learn.sr';
+import type { quizSr } from './messages/quiz.sr';
+import type { authorSr } from './messages/author.sr';
+import type { opsSr } from './messages/ops.sr';
+import type { manageSr } from './messages/manage.sr';
 import { toLatin } from './translit';
 
 export type Locale = 'sr-Cyrl' | 'sr-Latn' | 'en';
@@ -11,7 +16,19 @@ export interface PluralMessage {
   few?: string;
   other: string;
 }
-export type MessageKey = keyof typeof sr;
+/** The keys that are always at hand: the shell's and the core pages'. */
+export type CoreKey = keyof typeof sr;
+/**
+ * Every key, of the core and of every area. The areas' catalogues are imported as types only:
+ * their strings are not in the first page's code but loaded with the area (loadAreas).
+ */
+export type MessageKey =
+  | CoreKey
+  | keyof typeof learnSr
+  | keyof typeof quizSr
+  | keyof typeof authorSr
+  | keyof typeof opsSr
+  | keyof typeof manageSr;
 export type Params = Record<string, string | number>;
 
 export interface LocaleInfo {
@@ -40,37 +57,100 @@ export function intlTag(locale: Locale): string {
 
 export type Catalogue = Record<MessageKey, Message>;
 
-// The catalogues in their source languages; sr-Latn is derived from Serbian Cyrillic. Serbian
-// is always at hand (it defines the keys); English is fetched when first needed, so that the
-// first page does not carry a language it does not show.
-const loaded: { sr: Catalogue; en?: Catalogue } = { sr };
-let loadingEn: Promise<void> | undefined;
+/** A part of the app whose strings are loaded with its pages (lib/messages/<area>.<lang>.ts). */
+export type Area = 'learn' | 'quiz' | 'author' | 'ops' | 'manage';
+export const areas: readonly Area[] = ['learn', 'quiz', 'author', 'ops', 'manage'];
 
-/** Makes sure the catalogue of locale is at hand. */
-export function loadCatalogue(locale: Locale): Promise<void> {
-  if (locale !== 'en' || loaded.en) return Promise.resolve();
-  loadingEn ??= import('./messages/en').then(
-    (m) => {
-      loaded.en = m.en;
-    },
-    (err: unknown) => {
-      loadingEn = undefined;
-      throw err;
-    },
-  );
-  return loadingEn;
+type Lang = 'sr' | 'en';
+type Strings = Partial<Record<MessageKey, Message>>;
+
+// Each catalogue is its own chunk. Serbian (Cyrillic) is the source language: sr-Latn is derived
+// from it and it stands in for a missing English string, so an area's Serbian is always loaded
+// with the area and its English as well when the locale is English.
+const sources: Record<Area | 'core', Record<Lang, () => Promise<Strings>>> = {
+  core: { sr: () => Promise.resolve(sr), en: () => import('./messages/en').then((m) => m.en) },
+  learn: { sr: () => import('./messages/learn.sr').then((m) => m.learnSr), en: () => import('./messages/learn.en').then((m) => m.learnEn) },
+  quiz: { sr: () => import('./messages/quiz.sr').then((m) => m.quizSr), en: () => import('./messages/quiz.en').then((m) => m.quizEn) },
+  author: { sr: () => import('./messages/author.sr').then((m) => m.authorSr), en: () => import('./messages/author.en').then((m) => m.authorEn) },
+  ops: { sr: () => import('./messages/ops.sr').then((m) => m.opsSr), en: () => import('./messages/ops.en').then((m) => m.opsEn) },
+  manage: { sr: () => import('./messages/manage.sr').then((m) => m.manageSr), en: () => import('./messages/manage.en').then((m) => m.manageEn) },
+};
+
+// What translate() reads: the loaded catalogues of each language, merged. Serbian's core is
+// always at hand; the rest arrives on demand.
+const messages: Record<Lang, Strings> = { sr: { ...sr }, en: {} };
+const loadedParts = new Set<string>(['core.sr']);
+const loadingParts = new Map<string, Promise<void>>();
+// The areas asked for so far: switching to English loads their English too.
+const wantedAreas = new Set<Area>();
+
+function loadPart(part: Area | 'core', lang: Lang): Promise<void> {
+  const id = `${part}.${lang}`;
+  if (loadedParts.has(id)) return Promise.resolve();
+  let loading = loadingParts.get(id);
+  if (!loading) {
+    loading = sources[part][lang]().then(
+      (strings) => {
+        Object.assign(messages[lang], strings);
+        loadedParts.add(id);
+        loadingParts.delete(id);
+      },
+      (err: unknown) => {
+        loadingParts.delete(id); // a later call tries again
+        throw err;
+      },
+    );
+    loadingParts.set(id, loading);
+  }
+  return loading;
 }
 
-/** Whether key names a message (for codes from the API, which may be new to the app). */
+// The parts English needs: its core and the English of every area asked for so far.
+const englishParts = (): (Area | 'core')[] => ['core', ...wantedAreas];
+const englishReady = () => englishParts().every((p) => loadedParts.has(`${p}.en`));
+
+/** Makes sure the catalogues of locale are at hand: for English, those of every loaded area too. */
+export function loadCatalogue(locale: Locale): Promise<void> {
+  if (locale !== 'en') return Promise.resolve();
+  return Promise.all(englishParts().map((p) => loadPart(p, 'en'))).then(() => undefined);
+}
+
+/**
+ * Loads the strings of areas (their pages call this before they are drawn): Serbian always, and
+ * English when it is, or is about to be, the locale.
+ */
+export function loadAreas(list: readonly Area[]): Promise<void> {
+  const english = wanted === 'en' || current.value === 'en';
+  const parts: Promise<void>[] = [];
+  for (const area of list) {
+    wantedAreas.add(area);
+    parts.push(loadPart(area, 'sr'));
+    if (english) parts.push(loadPart(area, 'en'));
+  }
+  return Promise.all(parts).then(() => undefined);
+}
+
+/** Whether the strings of area are at hand (in Serbian; in English too when that is wanted). */
+export function areaLoaded(area: Area, locale: Locale = current.value): boolean {
+  return loadedParts.has(`${area}.sr`) && (locale !== 'en' || loadedParts.has(`${area}.en`));
+}
+
+/** Whether key names a loaded message (for codes from the API, which may be new to the app). */
 export function hasMessage(key: string): key is MessageKey {
-  return Object.hasOwn(sr, key);
+  return Object.hasOwn(messages.sr, key);
 }
 
 /** Translates key into locale, filling {placeholders} from params (numbers are localised). */
 export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  if (locale === 'en' && Object.hasOwn(messages.en, key)) return formatMessage(messages.en[key]!, locale, params);
+  if (!Object.hasOwn(messages.sr, key)) {
+    // The area of key was not loaded with the page (a route must name every area it uses):
+    // loud in the console, where the end-to-end tests look, and the key on screen.
+    console.error(`i18n: no message "${key}"; is its area loaded by the route?`);
+    return key;
+  }
   // Until English has arrived (locale is only switched once it has), Serbian stands in.
-  const message = locale === 'en' ? (loaded.en ?? sr)[key] : sr[key];
-  return formatMessage(message, locale === 'en' && !loaded.en ? 'sr-Cyrl' : locale, params);
+  return formatMessage(messages.sr[key]!, locale === 'en' ? 'sr-Cyrl' : locale, params);
 }
 
 /** Formats a message written in locale's source language (Serbian ones in Cyrillic). */
@@ -108,7 +188,7 @@ export function getLocale(): Locale {
 let wanted: Locale = defaultLocale;
 export function setLocale(locale: Locale): Promise<void> {
   wanted = locale;
-  if (locale !== 'en' || loaded.en) {
+  if (locale !== 'en' || englishReady()) {
     current.value = locale;
     return Promise.resolve();
   }

@@ -1,7 +1,7 @@
 import type { Component } from 'svelte';
 import { Cell } from './cell';
 import type { Role } from './accounts';
-import type { MessageKey } from './i18n';
+import type { Area, MessageKey } from './i18n';
 
 // A small History API router: clean paths (/verify/ABC), each page its own chunk.
 
@@ -24,6 +24,11 @@ export interface Route {
   access?: Access;
   /** For 'user' pages: the roles of which the user needs one (any signed-in user when absent). */
   roles?: readonly Role[];
+  /**
+   * The areas whose strings the page (with every component it uses) needs beyond the core ones.
+   * routes.ts makes load() fetch them with the page; a test checks that the list is complete.
+   */
+  areas?: readonly Area[];
 }
 
 export type Access = 'public' | 'guest' | 'user';

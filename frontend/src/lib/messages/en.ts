@@ -1,11 +1,7 @@
-import type { Message, MessageKey } from '../i18n';
-import { learnEn } from './learn.en';
-import { quizEn } from './quiz.en';
-import { authorEn } from './author.en';
-import { opsEn } from './ops.en';
-import { manageEn } from './manage.en';
+import type { CoreKey, Message } from '../i18n';
 
-export const en: Record<MessageKey, Message> = {
+// The core English strings; each area's are in <area>.en.ts, loaded with the area.
+export const en: Record<CoreKey, Message> = {
   'app.name': 'Prepoznaj',
   'app.tagline': 'Training for the professionals who are first to meet victims of human trafficking.',
   'app.audience':
@@ -413,9 +409,4 @@ export const en: Record<MessageKey, Message> = {
   'field.institution_id.not_found': 'There is no such institution.',
   'field.since.invalid': 'Enter a valid date.',
   'field.until.invalid': 'Enter a valid date.',
-  ...learnEn,
-  ...quizEn,
-  ...authorEn,
-  ...opsEn,
-  ...manageEn,
 };

@@ -1,12 +1,9 @@
 import type { Message } from '../i18n';
-import { learnSr } from './learn.sr';
-import { quizSr } from './quiz.sr';
-import { authorSr } from './author.sr';
-import { opsSr } from './ops.sr';
-import { manageSr } from './manage.sr';
 
 // Serbian UI strings, written in Cyrillic only: the Latin script is derived by transliteration.
-// This catalogue defines the keys; every other language must have exactly the same ones.
+// This catalogue holds the core keys, used by the app's shell and its core pages; each area's
+// strings are in <area>.sr.ts and are loaded with the area's pages (see loadAreas in i18n.ts).
+// Every other language must have exactly the same keys.
 export const sr = {
   'app.name': 'Препознај',
   'app.tagline': 'Обука за професионалце који први сусрећу жртве трговине људима.',
@@ -417,9 +414,4 @@ export const sr = {
   'field.institution_id.not_found': 'Установа не постоји.',
   'field.since.invalid': 'Унесите исправан датум.',
   'field.until.invalid': 'Унесите исправан датум.',
-  ...learnSr,
-  ...quizSr,
-  ...authorSr,
-  ...opsSr,
-  ...manageSr,
 } as const satisfies Record<string, Message>;
