@@ -1,1 +1,0 @@
-import{B as e,G as t,H as n,T as r,U as i,W as a,at as o,et as s,gt as c,it as l,rt as u}from"./i18n-BvmZ5rau.js";var d=t(`<div class="alert alert-error" role="alert"><p> </p></div>`);function f(t,f){var p=a(),m=l(p),h=e=>{var t=d(),a=u(t),l=o(a,!0);c(t),s(()=>{r(t,`id`,f.id),n(l,f.message)}),i(e,t)};e(m,e=>{f.message&&e(h)}),i(t,p)}export{f as t};

@@ -1,1 +1,0 @@
-import{G as e,H as t,T as n,U as r,at as i,et as a,ft as o,h as s,pt as c,v as l}from"./i18n-BvmZ5rau.js";var u=e(`<p class="status" role="status"> </p>`);function d(e,d){c(d,!0);let f=s(d,`el`,15);var p=u(),m=i(p,!0);l(p,e=>f(e),()=>f()),a(()=>{n(p,`id`,d.id),t(m,d.message??``)}),r(e,p),o()}export{d as t};

@@ -1,1 +1,0 @@
-import{F as e,G as t,T as n,U as r,et as i,gt as a,rt as o}from"./i18n-BvmZ5rau.js";var s=t(`<div class="table-wrap" role="region" tabindex="0"><!></div>`);function c(t,c){var l=s(),u=o(l);e(u,()=>c.children),a(l),i(()=>n(l,`aria-label`,c.label)),r(t,l)}export{c as t};

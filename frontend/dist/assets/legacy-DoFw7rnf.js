@@ -1,1 +1,0 @@
-import{mt as e}from"./i18n-BvmZ5rau.js";e();
