@@ -84,6 +84,8 @@ func main() {
 	s.Scenarios = append(s.Scenarios,
 		attack("me (authenticated read)", []vegeta.Target{{Method: "GET", URL: *base + "/api/v1/me", Header: auth}}, *duration, *workers),
 		attack("course catalogue (signed-in learner)", []vegeta.Target{{Method: "GET", URL: *base + "/api/v1/courses", Header: auth}}, *duration, *workers),
+		// The same request for a page of 5: how much of the cost is the answer's size.
+		attack("course catalogue, a page of 5", []vegeta.Target{{Method: "GET", URL: *base + "/api/v1/courses?limit=5", Header: auth}}, *duration, *workers),
 	)
 	if *dsn != "" {
 		s.Scenarios = append(s.Scenarios, quizScenarios(*base, *dsn, *secret, *nLearners, *duration, *workers)...)
