@@ -10,6 +10,7 @@ import (
 
 	"github.com/prepoznaj/prepoznaj/accounts"
 	"github.com/prepoznaj/prepoznaj/apperr"
+	"github.com/prepoznaj/prepoznaj/lang"
 )
 
 // The published catalogue is small (hundreds of courses) and read on every
@@ -77,6 +78,9 @@ func (s *Service) publishedRows(ctx context.Context) ([]cachedCourse, error) {
 	}
 	if rows == nil {
 		rows = []cachedCourse{}
+	}
+	for i := range rows {
+		rows[i].TitleLatn, rows[i].SummaryLatn = lang.ToLatin(rows[i].TitleSr), lang.ToLatin(rows[i].SummarySr)
 	}
 	c.rows, c.stamp, c.checked = rows, stamp, now
 	return rows, nil
