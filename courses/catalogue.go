@@ -92,19 +92,6 @@ type catalogueRow struct {
 	TitleLatn, SummaryLatn string `gorm:"-"`
 }
 
-// localized is sr, en or latn (sr in Latin, when known) as locale reads it.
-func localized(sr, en, latn string, locale lang.Locale) string {
-	if locale == lang.English && en != "" {
-		return en
-	}
-	if locale.Script() == lang.Latin {
-		if latn != "" || sr == "" {
-			return latn
-		}
-		return lang.ToLatin(sr)
-	}
-	return sr
-}
 
 const catalogueColumns = "c.id, c.slug, c.status, c.owner_id, %s.title_sr, %s.title_en, %s.summary_sr, %s.summary_en, " +
 	"%s.professions, %s.languages, %s.level, %s.hours, %s.validity_months, %s.content_warning, %s.self_enrol, %s.search_text, %s.sort_title"

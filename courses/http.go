@@ -16,7 +16,6 @@ import (
 	"github.com/prepoznaj/prepoznaj/apperr"
 	"github.com/prepoznaj/prepoznaj/httpapi"
 	"github.com/prepoznaj/prepoznaj/lang"
-	"github.com/prepoznaj/prepoznaj/markup"
 )
 
 // Handler serves the courses API.
@@ -228,17 +227,15 @@ func (h *Handler) renderMarkdown(c *gin.Context) {
 	if !httpapi.BindJSON(c, &req) {
 		return
 	}
-	if strings.ContainsRune(req.Markdown, 0) {
-		httpapi.Error(c, apperr.Invalid("validation_failed", "The text cannot be shown.", apperr.Field("markdown", "invalid", "must not contain NUL characters")))
-		return
+	html, problem := renderField("markdown", req.Markdown)
+	switch {
+	case problem == nil:
+		c.JSON(http.StatusOK, gin.H{"html": html})
+	case problem.Code == "unrenderable":
+		httpapi.Error(c, apperr.Unprocessable("unrenderable", "The text cannot be shown: "+problem.Message, *problem))
+	default:
+		httpapi.Error(c, apperr.Invalid("validation_failed", "The text cannot be shown.", *problem))
 	}
-	html, err := markup.Render(req.Markdown)
-	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "markup: ")
-		httpapi.Error(c, apperr.Unprocessable("unrenderable", "The text cannot be shown: "+msg, apperr.Field("markdown", "unrenderable", msg)))
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"html": string(html)})
 }
 
 type patchCourseRequest struct {

@@ -424,18 +424,29 @@ func (f *LessonFields) validate() (rendered, []apperr.FieldError) {
 		src   string
 		dst   *string
 	}{{"body.sr", f.Body.Sr, &out.sr}, {"body.en", f.Body.En, &out.en}} {
-		if strings.ContainsRune(b.src, 0) {
-			fields = append(fields, apperr.Field(b.field, "invalid", "must not contain NUL characters"))
+		html, problem := renderField(b.field, b.src)
+		if problem != nil {
+			fields = append(fields, *problem)
 			continue
 		}
-		html, err := markup.Render(b.src)
-		if err != nil {
-			fields = append(fields, apperr.Field(b.field, "unrenderable", strings.TrimPrefix(err.Error(), "markup: ")))
-			continue
-		}
-		*b.dst = string(html)
+		*b.dst = html
 	}
 	return out, fields
+}
+
+// renderField renders the Markdown of field as sanitised HTML, or says why it
+// cannot (a NUL character, or a source beyond the markup package's limits).
+func renderField(field, src string) (string, *apperr.FieldError) {
+	if strings.ContainsRune(src, 0) {
+		f := apperr.Field(field, "invalid", "must not contain NUL characters")
+		return "", &f
+	}
+	html, err := markup.Render(src)
+	if err != nil {
+		f := apperr.Field(field, "unrenderable", strings.TrimPrefix(err.Error(), "markup: "))
+		return "", &f
+	}
+	return string(html), nil
 }
 
 // slugKey derives a lesson key from a title.

@@ -19,11 +19,21 @@ func (t LocalText) trimmed() LocalText {
 	return LocalText{Sr: strings.TrimSpace(t.Sr), En: strings.TrimSpace(t.En)}
 }
 
-// in returns the text for locale: Serbian in the locale's script, English
-// when asked and present, Serbian otherwise.
+// localize returns the text for locale: Serbian in the locale's script,
+// English when asked and present, Serbian otherwise.
 func localize(sr, en string, locale lang.Locale) string {
+	return localized(sr, en, "", locale)
+}
+
+// localized is localize for a text whose Latin form may be known already
+// (latn, empty when not): the in-memory catalogue works it out once per
+// snapshot rather than on every Latin reader's request.
+func localized(sr, en, latn string, locale lang.Locale) string {
 	if locale == lang.English && en != "" {
 		return en
+	}
+	if locale.Script() == lang.Latin && latn != "" {
+		return latn
 	}
 	return lang.Localize(sr, locale)
 }
