@@ -92,7 +92,6 @@ type catalogueRow struct {
 	TitleLatn, SummaryLatn string `gorm:"-"`
 }
 
-
 const catalogueColumns = "c.id, c.slug, c.status, c.owner_id, %s.title_sr, %s.title_en, %s.summary_sr, %s.summary_en, " +
 	"%s.professions, %s.languages, %s.level, %s.hours, %s.validity_months, %s.content_warning, %s.self_enrol, %s.search_text, %s.sort_title"
 
