@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,25 +11,13 @@ import (
 	"github.com/prepoznaj/prepoznaj/courses"
 )
 
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *stepClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *stepClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // Re-taking a course after its certificate expired starts its required quiz afresh: the
 // attempts of the first cycle use up none of the new cycle's, and their pass does not pass it
 // again. Only passing it anew completes the course and issues the new certificate.
 func TestRetakeStartsTheRequiredQuizAfresh(t *testing.T) {
 	t.Logf("dialect: %s", apitest.DialectName())
-	clock := &stepClock{t: time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC)}
-	s := apitest.NewWithClock(t, clock.now)
+	clock := apitest.NewClock(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))
+	s := apitest.NewWithClock(t, clock.Now)
 	t.Cleanup(s.App.Certs.Wait)
 	f := s.NewFixture()
 	ctx := context.Background()
@@ -117,7 +104,7 @@ func TestRetakeStartsTheRequiredQuizAfresh(t *testing.T) {
 		t.Fatalf("%d certificates after the first cycle", n)
 	}
 
-	clock.advance(7 * 31 * 24 * time.Hour)
+	clock.Advance(7 * 31 * 24 * time.Hour)
 	s.Refresh(f)
 	do("learner", "POST", fmt.Sprintf("/courses/%d/retake", d.ID), nil).WantStatus(200)
 	st := stand()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,23 +18,11 @@ import (
 // The certificates' lifecycle through the HTTP API, on a platform whose
 // clock the test moves.
 
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type life struct {
 	t     *testing.T
 	s     *apitest.Server
 	f     *apitest.Fixture
-	clock *testClock
+	clock *apitest.Clock
 }
 
 // t0 is when every lifecycle test starts: 11:00 in Belgrade.
@@ -44,8 +31,8 @@ var t0 = time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)
 func newLife(t *testing.T) *life {
 	t.Helper()
 	t.Logf("dialect: %s", apitest.DialectName())
-	clock := &testClock{t: t0}
-	s := apitest.NewWithClock(t, clock.now)
+	clock := apitest.NewClock(t0)
+	s := apitest.NewWithClock(t, clock.Now)
 	t.Cleanup(s.App.Certs.Wait)
 	return &life{t: t, s: s, f: s.NewFixture(), clock: clock}
 }
@@ -82,7 +69,7 @@ func (l *life) session(courseID int64, who ...string) int64 {
 	l.t.Helper()
 	ctx := context.Background()
 	ses, err := l.s.App.Courses.CreateSession(ctx, l.trainer(), courseID, courses.SessionFields{Kind: courses.KindInPerson,
-		Place: "Нови Сад, Булевар 1", StartsAt: l.clock.now().Add(-time.Hour), DurationMinutes: 120, Capacity: 20})
+		Place: "Нови Сад, Булевар 1", StartsAt: l.clock.Now().Add(-time.Hour), DurationMinutes: 120, Capacity: 20})
 	l.must(err)
 	var ids []int64
 	for _, w := range who {
@@ -186,11 +173,11 @@ func TestClosingARegisterIssuesAttendanceCertificates(t *testing.T) {
 	l.do("trainer", "POST", fmt.Sprintf("/sessions/%d/close", ses), nil).WantProblem(409, "register_closed")
 	all := []int64{l.f.Users["learner"], l.f.Users["learner_b"], l.f.Users["ana"], l.f.Users["bojan"]}
 	for range 2 {
-		if err := l.s.App.Certs.RegisterClosed(context.Background(), courses.RegisterEvent{SessionID: ses, CourseID: course, UserIDs: all, At: l.clock.now()}); err != nil {
+		if err := l.s.App.Certs.RegisterClosed(context.Background(), courses.RegisterEvent{SessionID: ses, CourseID: course, UserIDs: all, At: l.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	l.clock.advance(5 * time.Minute)
+	l.clock.Advance(5 * time.Minute)
 	if _, registers := l.s.App.Redeliver(context.Background()); registers != 0 {
 		t.Fatalf("a delivered register was delivered again (%d)", registers)
 	}
@@ -293,7 +280,7 @@ func TestFailedIssuingIsRetriedWithTheRevisionCompleted(t *testing.T) {
 	if c, r := l.s.App.Redeliver(context.Background()); c != 0 || r != 0 {
 		t.Fatalf("redelivered %d completions and %d registers within the grace period", c, r)
 	}
-	l.clock.advance(2 * time.Minute)
+	l.clock.Advance(2 * time.Minute)
 	l.s.App.RedeliverEvery = 10 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -334,7 +321,7 @@ func TestFailedIssuingIsRetriedWithTheRevisionCompleted(t *testing.T) {
 	// Nothing is left to retry. The loop was stopped as soon as the certificates showed, possibly
 	// before it marked them delivered: then one more pass delivers again, which issues nothing
 	// new, and the pass after it finds nothing at all.
-	l.clock.advance(2 * time.Minute)
+	l.clock.Advance(2 * time.Minute)
 	l.s.App.Redeliver(context.Background())
 	if n, m := len(l.mine("learner", "completion")), len(l.mine("learner_b", "attendance")); n != 1 || m != 1 {
 		t.Fatalf("delivering again issued more: %d completion, %d attendance certificates", n, m)
@@ -376,7 +363,7 @@ func TestRecertificationAfterExpiry(t *testing.T) {
 
 	// A year and a day later the certificate has expired; the trainer has
 	// meanwhile published a revised course.
-	l.clock.advance(366 * 24 * time.Hour)
+	l.clock.Advance(366 * 24 * time.Hour)
 	l.s.Refresh(l.f)
 	if v := l.verify(c1.Code); v.Status != "expired" {
 		t.Fatalf("after its validity the certificate verifies as %q", v.Status)
@@ -433,7 +420,7 @@ func TestRecertificationAfterExpiry(t *testing.T) {
 	// Late copies of either cycle's event issue nothing more.
 	for _, e := range []courses.CompletionEvent{
 		{UserID: l.f.Users["learner"], CourseID: course, CourseVersion: 1, Cycle: 1, CompletedAt: t0},
-		{UserID: l.f.Users["learner"], CourseID: course, CourseVersion: 2, Cycle: 2, CompletedAt: l.clock.now()},
+		{UserID: l.f.Users["learner"], CourseID: course, CourseVersion: 2, Cycle: 2, CompletedAt: l.clock.Now()},
 	} {
 		if err := l.s.App.Certs.CourseCompleted(context.Background(), e); err != nil {
 			t.Fatal(err)

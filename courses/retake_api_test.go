@@ -2,7 +2,6 @@ package courses_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,26 +9,13 @@ import (
 	"github.com/prepoznaj/prepoznaj/courses"
 )
 
-type movingClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movingClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *movingClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func (c *movingClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // A re-take starts a new cycle: what the completion rule counted in the
 // previous one (lessons, quiz results, sessions attended) must be earned
 // again, and the previous cycle is kept.
 func TestRetakeStartsAFreshCycle(t *testing.T) {
 	t.Logf("dialect: %s", apitest.DialectName())
-	clock := &movingClock{t: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
-	s := apitest.NewWithClock(t, clock.now)
+	clock := apitest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
+	s := apitest.NewWithClock(t, clock.Now)
 	t.Cleanup(s.App.Certs.Wait)
 	w := &world{t: t, s: s, f: s.NewFixture()}
 	ctx := context.Background()
@@ -44,7 +30,7 @@ func TestRetakeStartsAFreshCycle(t *testing.T) {
 	attend := func() {
 		t.Helper()
 		ses, err := s.App.Courses.CreateSession(ctx, w.principal("trainer"), bc.ID, courses.SessionFields{Kind: courses.KindOnline,
-			Link: "https://meet.example.org/obnova", StartsAt: clock.now().Add(-time.Hour), DurationMinutes: 90, Capacity: 10})
+			Link: "https://meet.example.org/obnova", StartsAt: clock.Now().Add(-time.Hour), DurationMinutes: 90, Capacity: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,14 +68,14 @@ func TestRetakeStartsAFreshCycle(t *testing.T) {
 		t.Fatalf("enrolments = %+v", list.Items)
 	}
 
-	clock.set(retakeFrom.Add(-time.Minute))
+	clock.Set(retakeFrom.Add(-time.Minute))
 	s.Refresh(w.f)
 	w.do("learner", "POST", path("/courses/%d/retake", bc.ID), nil).WantProblem(409, "completion_valid")
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	var p courses.CourseProgress
 	w.do("learner", "POST", path("/courses/%d/retake", bc.ID), nil).WantStatus(200).JSON(&p)
 	if p.Cycle != 2 || p.Completed || p.LessonsDone != 0 || p.AttendedHours != 0 || p.RuleMet || len(p.Quizzes) != 1 || p.Quizzes[0].BestScore != nil ||
-		!p.CycleStartedAt.Equal(clock.now()) || len(p.PreviousCycles) != 1 || p.PreviousCycles[0].AttendedHours != 1.5 {
+		!p.CycleStartedAt.Equal(clock.Now()) || len(p.PreviousCycles) != 1 || p.PreviousCycles[0].AttendedHours != 1.5 {
 		t.Fatalf("after the re-take = %+v", p)
 	}
 	// Lessons and the quiz again are not enough: the hours attended before
@@ -103,11 +89,11 @@ func TestRetakeStartsAFreshCycle(t *testing.T) {
 	if p := w.progress("learner", bc.ID); p.Completed || p.AttendedHours != 0 {
 		t.Fatalf("a session from before the re-take counted: %+v", p)
 	}
-	clock.advance(3 * time.Hour)
+	clock.Advance(3 * time.Hour)
 	s.Refresh(w.f)
 	attend()
 	done := w.progress("learner", bc.ID)
-	if !done.Completed || done.Cycle != 2 || done.AttendedHours != 1.5 || !done.CompletedAt.Equal(clock.now()) {
+	if !done.Completed || done.Cycle != 2 || done.AttendedHours != 1.5 || !done.CompletedAt.Equal(clock.Now()) {
 		t.Fatalf("second cycle = %+v", done)
 	}
 	// Others cannot re-take what they never took.
@@ -122,12 +108,12 @@ func TestRetakeStartsAFreshCycle(t *testing.T) {
 			"user_ids": []int64{w.f.Users["learner"]}, "due_at": due}).WantStatus(200).JSON(&rep)
 		return rep
 	}
-	if rep := assign(clock.now().AddDate(0, 1, 0)); len(rep.Renewed) != 0 || len(rep.AlreadyEnrolled) != 1 {
+	if rep := assign(clock.Now().AddDate(0, 1, 0)); len(rep.Renewed) != 0 || len(rep.AlreadyEnrolled) != 1 {
 		t.Fatalf("assigning a valid completion: %+v", rep)
 	}
-	clock.advance(200 * 24 * time.Hour)
+	clock.Advance(200 * 24 * time.Hour)
 	s.Refresh(w.f)
-	due := clock.now().AddDate(0, 1, 0).Truncate(time.Second)
+	due := clock.Now().AddDate(0, 1, 0).Truncate(time.Second)
 	if rep := assign(due); len(rep.Renewed) != 1 || rep.Renewed[0] != w.f.Users["learner"] || len(rep.AlreadyEnrolled) != 0 {
 		t.Fatalf("assigning an expired completion: %+v", rep)
 	}
