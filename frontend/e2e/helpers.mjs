@@ -1,5 +1,10 @@
 // Shared steps of the end-to-end tests (not a test file: run.mjs only runs tests/*.mjs).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** @typedef {import('./run.mjs').TestContext} T */
 
@@ -215,5 +220,33 @@ export function requireApi(tests, opts = {}) {
       await needApi(t);
       await fn(t);
     };
+  }
+}
+
+/** A single-use invitation code of the demo manager's institution. @param {T} t */
+export async function invitationCode(t) {
+  const manager = await apiSession(t, demo.manager, demoPassword(t));
+  const m = await (await manager.get('/api/v1/me')).json();
+  const res = await manager.post(`/api/v1/institutions/${m.institution.id}/invitations`, { data: { max_uses: 1, expires_in_days: 1 } });
+  assert.equal(res.status(), 201, await res.text());
+  const { code } = await res.json();
+  await manager.dispose();
+  return /** @type {string} */ (code);
+}
+
+/**
+ * The text of a downloaded PDF (pdftotext), whitespace collapsed; fails unless it is a PDF.
+ * @param {import('playwright-core').Download} download
+ */
+export async function pdfText(download) {
+  const dir = await mkdtemp(join(tmpdir(), 'prepoznaj-pdf-'));
+  try {
+    const pdf = join(dir, 'download.pdf');
+    await download.saveAs(pdf);
+    assert.equal((await readFile(pdf)).subarray(0, 5).toString('latin1'), '%PDF-');
+    const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', pdf, '-']);
+    return stdout.replace(/\s+/g, ' ');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

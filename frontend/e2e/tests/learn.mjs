@@ -4,11 +4,6 @@
 // then revoked, and unknown). The scene (courses, invitation codes, revocation) is set through the
 // API as the demo trainer, manager and admin, so these need serve --demo and DEMO_PASSWORD.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   apiNewUser,
   apiSession,
@@ -16,9 +11,11 @@ import {
   chooseLanguage,
   demo,
   demoPassword,
+  invitationCode,
   languages,
   me,
   open,
+  pdfText,
   requireApi,
   signIn,
   signUp,
@@ -116,17 +113,6 @@ async function certificates(api) {
   const res = await api.get('/api/v1/me/certificates?limit=100');
   assert.equal(res.status(), 200, await res.text());
   return (await res.json()).items;
-}
-
-/** An invitation code of the demo manager's institution. @param {T} t */
-async function invitationCode(t) {
-  const manager = await apiSession(t, demo.manager, demoPassword(t));
-  const m = await (await manager.get('/api/v1/me')).json();
-  const res = await manager.post(`/api/v1/institutions/${m.institution.id}/invitations`, { data: { max_uses: 1, expires_in_days: 1 } });
-  assert.equal(res.status(), 201, await res.text());
-  const { code } = await res.json();
-  await manager.dispose();
-  return /** @type {string} */ (code);
 }
 
 /** Runs axe on the page as it is in each language, ending in English. @param {T} t @param {string} label */
@@ -325,19 +311,10 @@ tests['the demo learner downloads a certificate; its PDF names them and carries 
   await toggle.setChecked(was);
 
   const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: /^Download PDF/ }).click()]);
-  const dir = await mkdtemp(join(tmpdir(), 'prepoznaj-cert-'));
-  try {
-    const pdf = join(dir, 'certificate.pdf');
-    await download.saveAs(pdf);
-    assert.equal((await readFile(pdf)).subarray(0, 5).toString('latin1'), '%PDF-');
-    const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', pdf, '-']);
-    const text = stdout.replace(/\s+/g, ' ');
-    const name = cert.holder_name;
-    assert.ok(text.includes(name) || text.includes(toLatin(name)), `the PDF names ${name}:\n${text}`);
-    assert.ok(text.replace(/[\s-]/g, '').includes(cert.code.replace(/-/g, '')), `the PDF carries the code ${cert.code}:\n${text}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const text = await pdfText(download);
+  const name = cert.holder_name;
+  assert.ok(text.includes(name) || text.includes(toLatin(name)), `the PDF names ${name}:\n${text}`);
+  assert.ok(text.replace(/[\s-]/g, '').includes(cert.code.replace(/-/g, '')), `the PDF carries the code ${cert.code}:\n${text}`);
 };
 
 tests['verification shows a real certificate valid, then revoked; a made-up code unknown'] = async (t) => {
