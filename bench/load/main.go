@@ -10,12 +10,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/prepoznaj/prepoznaj/database"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
@@ -121,11 +123,16 @@ func main() {
 // quizScenarios: learners start the same quiz all at once, save answers and submit.
 func quizScenarios(base, dsn, secret string, n int, d time.Duration, workers uint64) []result {
 	ctx := context.Background()
-	quizID, courseID, err := firstQuiz(ctx, dsn)
+	db, err := database.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		fail("open the database: %v", err)
+	}
+	defer db.Close()
+	quizID, courseID, err := firstQuiz(ctx, db)
 	if err != nil {
 		fail("find a quiz: %v", err)
 	}
-	learners, err := makeLearners(ctx, dsn, secret, n)
+	learners, err := makeLearners(ctx, db, secret, n)
 	if err != nil {
 		fail("create learners: %v", err)
 	}
@@ -145,13 +152,18 @@ func quizScenarios(base, dsn, secret string, n int, d time.Duration, workers uin
 	storm, took := once(fmt.Sprintf("start storm (%d learners start one quiz)", n), starts, workers, time.Minute, 201)
 	storm.Note = strings.TrimSpace(fmt.Sprintf("all %d starts took %.1f s (target: within a minute). %s", n, took.Seconds(), storm.Note))
 
-	// Answer saving on a few hundred open attempts, alternating two answers.
-	var saves []vegeta.Target
-	for _, l := range learners[:min(400, n)] {
-		a, err := startAttempt(base, quizID, l) // 200: the open attempt
-		if err != nil {
+	// Each learner's open attempt (starting again answers 200 with it).
+	attempts := make([]attemptInfo, n)
+	for i, l := range learners {
+		if attempts[i], err = startAttempt(base, quizID, l); err != nil {
 			fail("%v", err)
 		}
+	}
+
+	// Answer saving on a few hundred open attempts, alternating two answers.
+	var saves []vegeta.Target
+	for i, l := range learners[:min(400, n)] {
+		a := attempts[i]
 		pos, bodies, ok := answerFor(a)
 		if !ok {
 			fail("the quiz has no question the load test can answer")
@@ -164,12 +176,8 @@ func quizScenarios(base, dsn, secret string, n int, d time.Duration, workers uin
 
 	// Submit and grade every attempt once.
 	var submits []vegeta.Target
-	for _, l := range learners {
-		a, err := startAttempt(base, quizID, l)
-		if err != nil {
-			fail("%v", err)
-		}
-		submits = append(submits, vegeta.Target{Method: "POST", URL: fmt.Sprintf("%s/api/v1/attempts/%d/submit", base, a.ID), Header: bearer(l.token), Body: []byte("{}")})
+	for i, l := range learners {
+		submits = append(submits, vegeta.Target{Method: "POST", URL: fmt.Sprintf("%s/api/v1/attempts/%d/submit", base, attempts[i].ID), Header: bearer(l.token), Body: []byte("{}")})
 	}
 	submit, _ := once(fmt.Sprintf("submit and grade (%d attempts, each once)", n), submits, workers, time.Minute, 200)
 	return []result{storm, save, submit}

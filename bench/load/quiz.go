@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -28,12 +27,7 @@ type learner struct {
 	token string
 }
 
-func makeLearners(ctx context.Context, dsn, secret string, n int) ([]learner, error) {
-	db, err := database.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
+func makeLearners(ctx context.Context, db *database.DB, secret string, n int) ([]learner, error) {
 	key, err := app.LoadSecret(app.Config{Secret: secret}, db)
 	if err != nil {
 		return nil, err
@@ -60,12 +54,7 @@ func makeLearners(ctx context.Context, dsn, secret string, n int) ([]learner, er
 }
 
 // firstQuiz finds a published quiz of a course open to self-enrolment.
-func firstQuiz(ctx context.Context, dsn string) (quizID, courseID int64, err error) {
-	db, err := database.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return 0, 0, err
-	}
-	defer db.Close()
+func firstQuiz(ctx context.Context, db *database.DB) (quizID, courseID int64, err error) {
 	var row struct{ ID, CourseID int64 }
 	err = db.WithContext(ctx).Raw("SELECT q.id, q.course_id FROM quiz_quizzes q JOIN courses c ON c.id = q.course_id " +
 		"WHERE q.publication_id IS NOT NULL AND c.status = 'published' ORDER BY c.id, q.id LIMIT 1").Scan(&row).Error
