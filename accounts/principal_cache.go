@@ -1,15 +1,13 @@
 package accounts
 
 import (
-	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/prepoznaj/prepoznaj/database"
 )
 
 // Every signed-in request turns its access token into a principal, and the
@@ -26,9 +24,10 @@ import (
 //     stored (a generation counter), so a read from before a commit can never
 //     be cached after it;
 //   - on Postgres, where several instances may serve one database, every
-//     forget is also sent with NOTIFY and each instance LISTENs; while its
-//     listening connection is down the cache is off, and it is emptied when
-//     the connection comes back, since notices may have been missed;
+//     forget is also sent to the others (database.Changes: NOTIFY and
+//     LISTEN); while the listening connection is down the cache is off, and
+//     it is emptied when the connection comes back, since notices may have
+//     been missed;
 //   - SQLite is served by one process; an entry also expires after maxAge,
 //     which bounds the effect of a change made behind the service's back.
 type principalCache struct {
@@ -36,8 +35,6 @@ type principalCache struct {
 	entries map[sessionKey]cachedPrincipal
 	gen     atomic.Uint64
 	on      atomic.Bool
-	// notify sends a forget to the other instances (nil: there are none).
-	notify func(payload string)
 }
 
 type sessionKey struct {
@@ -110,21 +107,17 @@ func (c *principalCache) clear() {
 // forgetUser is called after a change to user uid commits.
 func (s *Service) forgetUser(uid int64) {
 	s.principals.forgetLocal(uid, "")
-	if n := s.principals.notify; n != nil {
-		n("u:" + strconv.FormatInt(uid, 10))
-	}
+	s.changes.Publish(principalChannel, "u:"+strconv.FormatInt(uid, 10))
 }
 
 // forgetSession is called after session family sid is revoked.
 func (s *Service) forgetSession(sid string) {
 	s.principals.forgetLocal(0, sid)
-	if n := s.principals.notify; n != nil {
-		n("s:" + sid)
-	}
+	s.changes.Publish(principalChannel, "s:"+sid)
 }
 
-// applyNotice applies a forget sent by another instance.
-func (c *principalCache) applyNotice(payload string) {
+// Notice applies a forget sent by another instance (database.Listener).
+func (c *principalCache) Notice(payload string) {
 	kind, val, _ := strings.Cut(payload, ":")
 	switch kind {
 	case "u":
@@ -139,70 +132,20 @@ func (c *principalCache) applyNotice(payload string) {
 	c.clear()
 }
 
-// EnablePrincipalCache turns the cache on. On SQLite it is simply on; on
-// Postgres it is on only while ListenForChanges holds its connection.
-func (s *Service) EnablePrincipalCache(postgres bool) {
-	if !postgres {
-		s.principals.on.Store(true)
-		return
+// Live turns the cache on or off, empty either way (database.Listener).
+func (c *principalCache) Live(on bool) {
+	if !on {
+		c.on.Store(false)
 	}
-	s.principals.notify = func(payload string) {
-		// After the commit, on its own: a lost notice must not fail the write
-		// that caused it, and the listener empties its cache on reconnection.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.db.WithContext(ctx).Exec("SELECT pg_notify(?, ?)", principalChannel, payload)
+	c.clear()
+	if on {
+		c.on.Store(true)
 	}
 }
 
-// ListenForChanges keeps a Postgres connection listening for other
-// instances' forgets until ctx ends, with the cache on only while it listens.
-func (s *Service) ListenForChanges(ctx context.Context, retry time.Duration) {
-	for ctx.Err() == nil {
-		err := s.listenOnce(ctx)
-		s.principals.on.Store(false)
-		s.principals.clear()
-		if ctx.Err() != nil || err == nil {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(retry):
-		}
-	}
-}
-
-func (s *Service) listenOnce(ctx context.Context) error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(driverConn any) error {
-		sc, ok := driverConn.(*stdlib.Conn)
-		if !ok {
-			return errors.New("principal cache: not a pgx connection")
-		}
-		pc := sc.Conn()
-		if _, err := pc.Exec(ctx, "LISTEN "+principalChannel); err != nil {
-			return err
-		}
-		// Anything changed before LISTEN took effect is unknown: start empty.
-		s.principals.clear()
-		s.principals.on.Store(true)
-		for {
-			n, err := pc.WaitForNotification(ctx)
-			if err != nil {
-				// The connection is not returned to the pool in a LISTEN state.
-				_ = pc.Close(context.Background())
-				return err
-			}
-			s.principals.applyNotice(n.Payload)
-		}
-	})
+// EnablePrincipalCache turns the cache on, hearing of changes through ch: on
+// SQLite at once; on Postgres while ch listens (see database.Changes).
+func (s *Service) EnablePrincipalCache(ch *database.Changes) {
+	s.changes = ch
+	ch.Subscribe(principalChannel, &s.principals)
 }

@@ -64,14 +64,14 @@ func TestPrincipalCacheNotices(t *testing.T) {
 	for _, k := range []sessionKey{{1, "a"}, {1, "b"}, {2, "c"}, {3, "d"}} {
 		c.put(c.gen.Load(), &Principal{UserID: k.uid, SessionID: k.sid})
 	}
-	c.applyNotice("u:1")
-	c.applyNotice("s:c")
+	c.Notice("u:1")
+	c.Notice("s:c")
 	for k, want := range map[sessionKey]bool{{1, "a"}: false, {1, "b"}: false, {2, "c"}: false, {3, "d"}: true} {
 		if _, ok := c.get(k.uid, k.sid); ok != want {
 			t.Errorf("%v cached = %v, want %v", k, ok, want)
 		}
 	}
-	c.applyNotice("garbage")
+	c.Notice("garbage")
 	if _, ok := c.get(3, "d"); ok {
 		t.Fatal("a notice that cannot be read empties the cache")
 	}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/prepoznaj/prepoznaj/apperr"
+	"github.com/prepoznaj/prepoznaj/database"
 )
 
 // Service holds the account rules: sign-up, sign-in, sessions, profiles,
@@ -26,6 +27,8 @@ type Service struct {
 	// principals remembers token lookups (principal_cache.go); off until
 	// EnablePrincipalCache.
 	principals principalCache
+	// changes tells other instances what this one forgot (nil: nobody to tell).
+	changes *database.Changes
 	// ipFailureLimit is MaxIPFailure; tests lower it.
 	ipFailureLimit int
 }

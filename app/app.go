@@ -31,6 +31,8 @@ type App struct {
 	Handler  http.Handler
 	Spec     *httpapi.Spec
 
+	// changes carries the in-memory caches' notices between instances.
+	changes *database.Changes
 	// RedeliverEvery is how often RunBackground retries the completions and
 	// closed registers whose certificates could not be issued (a minute).
 	RedeliverEvery time.Duration
@@ -59,8 +61,9 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 		now = func() time.Time { return time.Now().UTC() }
 	}
 	acc := accounts.NewService(db.DB, secret, now)
-	// On Postgres the cache works only while RunBackground listens for other instances' changes.
-	acc.EnablePrincipalCache(db.Dialect == database.Postgres)
+	// On Postgres the caches work only while RunBackground listens for other instances' changes.
+	changes := database.NewChanges(db)
+	acc.EnablePrincipalCache(changes)
 
 	api := e.Group("/api/v1", acc.Authenticate)
 	spec.Register(api)
@@ -81,7 +84,7 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 		return nil, err
 	}
 	httpapi.UseSPA(e, spa)
-	return &App{DB: db, Accounts: acc, Courses: crs, Quiz: qz, Certs: crt, Engine: e, Handler: e, Spec: spec, log: log,
+	return &App{DB: db, changes: changes, Accounts: acc, Courses: crs, Quiz: qz, Certs: crt, Engine: e, Handler: e, Spec: spec, log: log,
 		RedeliverEvery: time.Minute}, nil
 }
 
@@ -116,13 +119,13 @@ func buildSpec() (*httpapi.Spec, error) {
 // RunBackground does the platform's periodic work until ctx ends: overdue quiz attempts are
 // submitted even when nobody opens them, and quiz results courses missed are recorded again;
 // certificate export jobs whose server stopped are taken over; completions and closed registers
-// whose certificates could not be issued are delivered again; on Postgres, the sign-in cache
-// hears of other instances' changes.
+// whose certificates could not be issued are delivered again; on Postgres, the in-memory caches
+// (sign-ins) hear of other instances' changes.
 // It returns once ctx has ended and all of that work has stopped.
 func (a *App) RunBackground(ctx context.Context) {
 	var wg sync.WaitGroup
 	if a.DB.Dialect == database.Postgres {
-		wg.Go(func() { a.Accounts.ListenForChanges(ctx, 5*time.Second) })
+		wg.Go(func() { a.changes.Listen(ctx, 5*time.Second) })
 	}
 	wg.Go(func() { a.Certs.RunSweeper(ctx, time.Minute) })
 	wg.Go(func() { a.runRedelivery(ctx) })
