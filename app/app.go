@@ -70,6 +70,7 @@ func New(cfg Config, db *database.DB, secret []byte, log *slog.Logger) (*App, er
 	accounts.NewHandler(acc).Register(api)
 	crs := courses.NewService(db.DB, acc, now)
 	crs.SetLogger(log)
+	crs.EnableEnrolmentCache(changes)
 	courses.NewHandler(crs).Register(api)
 	qz := quiz.NewService(db.DB, quizCourses{crs}, now, quiz.Options{DefaultCatalogue: content.Catalogue(), Audit: acc.Audit, Log: log})
 	quiz.NewHandler(qz).Register(api)
@@ -120,7 +121,7 @@ func buildSpec() (*httpapi.Spec, error) {
 // submitted even when nobody opens them, and quiz results courses missed are recorded again;
 // certificate export jobs whose server stopped are taken over; completions and closed registers
 // whose certificates could not be issued are delivered again; on Postgres, the in-memory caches
-// (sign-ins) hear of other instances' changes.
+// (sign-ins, enrolments) hear of other instances' changes.
 // It returns once ctx has ended and all of that work has stopped.
 func (a *App) RunBackground(ctx context.Context) {
 	var wg sync.WaitGroup

@@ -167,30 +167,3 @@ func (s *Service) catalogueFromCache(ctx context.Context, p *accounts.Principal,
 	out, err := s.summaries(s.db.WithContext(ctx), p, rows, f.Locale)
 	return out, total, err
 }
-
-// enrolledCourses lists the courses userID is enrolled in (a learner has a
-// handful). It runs on every catalogue request, so it goes to database/sql
-// directly with a fixed statement ($1 is a parameter on both databases).
-func (s *Service) enrolledCourses(ctx context.Context, userID int64) ([]int64, error) {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	rows, err := sqlDB.QueryContext(ctx, "SELECT course_id FROM course_enrolments WHERE user_id = $1", userID)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, apperr.Internal(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, apperr.Internal(err)
-	}
-	return ids, nil
-}

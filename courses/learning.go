@@ -236,6 +236,9 @@ func (s *Service) Enrol(ctx context.Context, p *accounts.Principal, courseID int
 	if err != nil {
 		return nil, false, err
 	}
+	if created {
+		s.forgetEnrolments(p.UserID)
+	}
 	return &out, created, nil
 }
 
@@ -412,6 +415,9 @@ func (s *Service) EnrolUsers(ctx context.Context, p *accounts.Principal, courseI
 		}
 		return err
 	})
+	if err == nil {
+		s.forgetEnrolments(rep.Enrolled...)
+	}
 	return rep, err
 }
 
@@ -485,5 +491,8 @@ func (s *Service) AssignMembers(ctx context.Context, p *accounts.Principal, inst
 		}
 		return err
 	})
+	if err == nil {
+		s.forgetEnrolments(rep.Enrolled...)
+	}
 	return rep, err
 }

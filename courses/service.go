@@ -11,6 +11,7 @@ import (
 
 	"github.com/prepoznaj/prepoznaj/accounts"
 	"github.com/prepoznaj/prepoznaj/apperr"
+	"github.com/prepoznaj/prepoznaj/database"
 )
 
 // Service holds the course rules. It owns every transaction it runs.
@@ -25,8 +26,11 @@ type Service struct {
 	registerListener RegisterListener
 	quizzes          QuizDirectory
 
-	outlines  outlineCache
-	catalogue catalogueCache
+	outlines   outlineCache
+	catalogue  catalogueCache
+	enrolments enrolmentCache
+	// changes tells other instances which learners' enrolments changed (nil: nobody to tell).
+	changes *database.Changes
 }
 
 // NewService builds the service; now is the clock (UTC).

@@ -477,6 +477,8 @@ func (s *Service) RegisterForSession(ctx context.Context, p *accounts.Principal,
 	if err != nil {
 		return nil, err
 	}
+	// Registering enrols whoever was not enrolled yet.
+	s.forgetEnrolments(rep.Registered...)
 	return rep, nil
 }
 
