@@ -34,15 +34,17 @@ type accessClaims struct {
 // tokenSigner issues and verifies access tokens: HS256 only, every registered
 // claim required and checked.
 type tokenSigner struct {
-	key    []byte
-	now    func() time.Time
-	parser *jwt.Parser
+	key      []byte
+	now      func() time.Time
+	parser   *jwt.Parser
+	verified verifiedTokens
 }
 
 func newTokenSigner(key []byte, now func() time.Time) *tokenSigner {
 	return &tokenSigner{
-		key: key,
-		now: now,
+		key:      key,
+		now:      now,
+		verified: verifiedTokens{max: maxVerifiedTokens},
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 			jwt.WithIssuer(tokenIssuer),
@@ -83,18 +85,35 @@ func (s *tokenSigner) verify(raw string) (int64, string, error) {
 	if len(raw) == 0 || len(raw) > maxTokenLen {
 		return 0, "", errBadToken
 	}
+	// A token accepted before needs only its time window checked again:
+	// outside it the parser would refuse the same bytes, and so does the cache.
+	if v, ok := s.verified.get(raw); ok {
+		if v.validAt(s.now()) {
+			return v.userID, v.sessionID, nil
+		}
+		s.verified.drop(raw)
+		return 0, "", errBadToken
+	}
 	var claims accessClaims
 	_, err := s.parser.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		// A kid header selects nothing: there is one key.
 		return s.key, nil
 	})
-	if err != nil || claims.Type != accessTokenType || claims.ID == "" || claims.IssuedAt == nil || claims.SessionID == "" {
+	// exp is required by the parser already; checked again because the
+	// cache's time window is built from it.
+	if err != nil || claims.Type != accessTokenType || claims.ID == "" || claims.IssuedAt == nil || claims.ExpiresAt == nil || claims.SessionID == "" {
 		return 0, "", errBadToken
 	}
 	id, err := strconv.ParseInt(claims.Subject, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, "", errBadToken
 	}
+	v := verifiedToken{userID: id, sessionID: claims.SessionID, from: claims.IssuedAt.Time, until: claims.ExpiresAt.Add(tokenLeeway)}
+	if nbf := claims.NotBefore; nbf != nil && nbf.After(v.from) {
+		v.from = nbf.Time
+	}
+	v.from = v.from.Add(-tokenLeeway)
+	s.verified.put(raw, v, s.now())
 	return id, claims.SessionID, nil
 }
 
