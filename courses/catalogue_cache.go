@@ -30,11 +30,13 @@ type catalogueCache struct {
 	snap    *catalogueSnapshot
 }
 
-// catalogueSnapshot is the published rows read at one stamp. Requests that
-// took a snapshot may finish with it after it is dropped; nothing in it
-// changes once it is published.
+// catalogueSnapshot is the published rows read at one stamp, with what is
+// worked out from them once (their JSON, see catalogue_json.go), so that it
+// is dropped with them. Requests that took a snapshot may finish with it
+// after it is dropped; its rows never change once it is cached.
 type catalogueSnapshot struct {
 	rows []cachedCourse
+	json [len(catalogueLocales)]encodedRows
 }
 
 // stampEvery bounds how long a change made by another instance may take to
