@@ -127,12 +127,11 @@ func (f *CatalogueFilter) validate() error {
 	return nil
 }
 
-// Catalogue lists published courses and, for trainers and admins, the
-// courses they may edit that are not published (drafts, archived), each as
-// its editors last saved it.
-func (s *Service) Catalogue(ctx context.Context, p *accounts.Principal, f CatalogueFilter) ([]CourseSummary, int64, error) {
+// normalize validates the filter and fills in the defaults: Serbian in
+// Cyrillic, pages of 50.
+func (f *CatalogueFilter) normalize() error {
 	if err := f.validate(); err != nil {
-		return nil, 0, err
+		return err
 	}
 	if !f.Locale.Valid() {
 		f.Locale = lang.SerbianCyrillic
@@ -140,7 +139,21 @@ func (s *Service) Catalogue(ctx context.Context, p *accounts.Principal, f Catalo
 	if f.Limit <= 0 || f.Limit > accounts.MaxPageSize {
 		f.Limit = 50
 	}
-	if !p.Admin && !p.Trainer {
+	return nil
+}
+
+// readsSnapshot: readers who edit nothing see only published courses, which
+// the in-memory snapshot holds (see catalogueCache).
+func readsSnapshot(p *accounts.Principal) bool { return !p.Admin && !p.Trainer }
+
+// Catalogue lists published courses and, for trainers and admins, the
+// courses they may edit that are not published (drafts, archived), each as
+// its editors last saved it.
+func (s *Service) Catalogue(ctx context.Context, p *accounts.Principal, f CatalogueFilter) ([]CourseSummary, int64, error) {
+	if err := f.normalize(); err != nil {
+		return nil, 0, err
+	}
+	if readsSnapshot(p) {
 		return s.catalogueFromCache(ctx, p, f)
 	}
 	var args []any
@@ -239,15 +252,22 @@ func (s *Service) summaries(db *gorm.DB, p *accounts.Principal, rows []catalogue
 			authored[id] = true
 		}
 	}
-	for i, r := range rows {
-		out[i] = CourseSummary{
-			ID: r.ID, Slug: r.Slug, Status: r.Status, Revision: r.Revision,
-			Locale: string(contentLocale(r.TitleEn, locale)), Title: localized(r.TitleSr, r.TitleEn, r.TitleLatn, locale),
-			Summary: localized(r.SummarySr, r.SummaryEn, r.SummaryLatn, contentLocale(r.TitleEn, locale)), Professions: splitSet(r.Professions),
-			Languages: splitSet(r.Languages), Level: r.Level, Hours: r.Hours, ValidityMonths: r.ValidityMonths,
-			ContentWarning: r.ContentWarning, SelfEnrol: r.SelfEnrol, PublishedAt: utcPtr(r.PublishedAt), Enrolled: r.Enrolled == 1,
-			Editable: p.Admin || (p.Trainer && (r.OwnerID == p.UserID || authored[r.ID])),
-		}
+	for i := range rows {
+		r := &rows[i]
+		out[i] = summaryOf(r, locale, r.Enrolled == 1, p.Admin || (p.Trainer && (r.OwnerID == p.UserID || authored[r.ID])))
 	}
 	return out, nil
+}
+
+// summaryOf is r as a reader in locale sees it. The pre-encoded catalogue
+// (catalogue_json.go) is built from it too, so both paths give one answer.
+func summaryOf(r *catalogueRow, locale lang.Locale, enrolled, editable bool) CourseSummary {
+	return CourseSummary{
+		ID: r.ID, Slug: r.Slug, Status: r.Status, Revision: r.Revision,
+		Locale: string(contentLocale(r.TitleEn, locale)), Title: localized(r.TitleSr, r.TitleEn, r.TitleLatn, locale),
+		Summary: localized(r.SummarySr, r.SummaryEn, r.SummaryLatn, contentLocale(r.TitleEn, locale)), Professions: splitSet(r.Professions),
+		Languages: splitSet(r.Languages), Level: r.Level, Hours: r.Hours, ValidityMonths: r.ValidityMonths,
+		ContentWarning: r.ContentWarning, SelfEnrol: r.SelfEnrol, PublishedAt: utcPtr(r.PublishedAt), Enrolled: enrolled,
+		Editable: editable,
+	}
 }

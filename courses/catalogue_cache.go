@@ -27,7 +27,16 @@ type catalogueCache struct {
 	mu      sync.Mutex
 	stamp   string
 	checked time.Time
-	rows    []cachedCourse
+	snap    *catalogueSnapshot
+}
+
+// catalogueSnapshot is the published rows read at one stamp, with what is
+// worked out from them once (their JSON, see catalogue_json.go), so that it
+// is dropped with them. Requests that took a snapshot may finish with it
+// after it is dropped; its rows never change once it is cached.
+type catalogueSnapshot struct {
+	rows []cachedCourse
+	json [len(catalogueLocales)]encodedRows
 }
 
 // stampEvery bounds how long a change made by another instance may take to
@@ -38,7 +47,7 @@ const stampEvery = 2 * time.Second
 // a reload in progress, so no snapshot read before the write survives it.
 func (c *catalogueCache) invalidate() {
 	c.mu.Lock()
-	c.rows, c.stamp = nil, ""
+	c.snap, c.stamp = nil, ""
 	c.mu.Unlock()
 }
 
@@ -46,13 +55,13 @@ func (c *catalogueCache) invalidate() {
 // sorting need.
 type cachedCourse = catalogueRow
 
-func (s *Service) publishedRows(ctx context.Context) ([]cachedCourse, error) {
+func (s *Service) publishedRows(ctx context.Context) (*catalogueSnapshot, error) {
 	c := &s.catalogue
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	if c.rows != nil && now.Sub(c.checked) < stampEvery {
-		return c.rows, nil
+	if c.snap != nil && now.Sub(c.checked) < stampEvery {
+		return c.snap, nil
 	}
 	db := s.db.WithContext(ctx)
 	var st struct {
@@ -65,9 +74,9 @@ func (s *Service) publishedRows(ctx context.Context) ([]cachedCourse, error) {
 		return nil, apperr.Internal(err)
 	}
 	stamp := itoa(deref(st.N)) + "/" + itoa(st.Revs) + "/" + st.Last
-	if c.rows != nil && c.stamp == stamp {
+	if c.snap != nil && c.stamp == stamp {
 		c.checked = now
-		return c.rows, nil
+		return c.snap, nil
 	}
 	var rows []cachedCourse
 	if err := db.Raw("SELECT c.id, c.slug, c.status, c.owner_id, r.revision, r.title_sr, r.title_en, r.summary_sr, r.summary_en, " +
@@ -82,8 +91,8 @@ func (s *Service) publishedRows(ctx context.Context) ([]cachedCourse, error) {
 	for i := range rows {
 		rows[i].TitleLatn, rows[i].SummaryLatn = lang.ToLatin(rows[i].TitleSr), lang.ToLatin(rows[i].SummarySr)
 	}
-	c.rows, c.stamp, c.checked = rows, stamp, now
-	return rows, nil
+	c.snap, c.stamp, c.checked = &catalogueSnapshot{rows: rows}, stamp, now
+	return c.snap, nil
 }
 
 var cachedOrders = map[string]func(a, b *cachedCourse) int{
@@ -119,14 +128,16 @@ func timeCmp(a, b *time.Time) int {
 	return a.Compare(*b)
 }
 
-// catalogueFromCache is Catalogue for readers who edit nothing.
-func (s *Service) catalogueFromCache(ctx context.Context, p *accounts.Principal, f CatalogueFilter) ([]CourseSummary, int64, error) {
-	all, err := s.publishedRows(ctx)
+// cachedPage filters, sorts and pages the snapshot as f (normalized) asks:
+// the page as indexes into snap.rows, and how many rows the filter selects.
+func (s *Service) cachedPage(ctx context.Context, f CatalogueFilter) (snap *catalogueSnapshot, page []int, total int64, err error) {
+	snap, err = s.publishedRows(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
+	all := snap.rows
 	q := foldSearch(f.Query)
-	var hits []*cachedCourse
+	var hits []int
 	for i := range all {
 		r := &all[i]
 		switch {
@@ -137,31 +148,43 @@ func (s *Service) catalogueFromCache(ctx context.Context, p *accounts.Principal,
 			f.Status != "" && f.Status != r.Status:
 			continue
 		}
-		hits = append(hits, r)
+		hits = append(hits, i)
 	}
 	key := f.Sort
 	if key == "" {
 		key = "title"
 	}
-	slices.SortFunc(hits, cachedOrders[key])
-	total := int64(len(hits))
+	order := cachedOrders[key]
+	slices.SortFunc(hits, func(a, b int) int { return order(&all[a], &all[b]) })
 	lo := min(max(f.Offset, 0), len(hits))
 	hi := min(lo+f.Limit, len(hits))
-	page := hits[lo:hi]
-	rows := make([]catalogueRow, len(page))
-	ids := make([]int64, len(page))
-	for i, r := range page {
-		rows[i], ids[i] = *r, r.ID
+	return snap, hits[lo:hi], int64(len(hits)), nil
+}
+
+// pageEnrolments is the courses p is enrolled in, asked only when the page
+// has rows to mark.
+func (s *Service) pageEnrolments(ctx context.Context, p *accounts.Principal, page []int) ([]int64, error) {
+	if len(page) == 0 {
+		return nil, nil
 	}
-	if len(ids) > 0 {
-		mine, err := s.enrolledCourses(ctx, p.UserID)
-		if err != nil {
-			return nil, 0, err
-		}
-		for i := range rows {
-			if slices.Contains(mine, rows[i].ID) {
-				rows[i].Enrolled = 1
-			}
+	return s.enrolledCourses(ctx, p.UserID)
+}
+
+// catalogueFromCache is Catalogue for readers who edit nothing.
+func (s *Service) catalogueFromCache(ctx context.Context, p *accounts.Principal, f CatalogueFilter) ([]CourseSummary, int64, error) {
+	snap, page, total, err := s.cachedPage(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	mine, err := s.pageEnrolments(ctx, p, page)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows := make([]catalogueRow, len(page))
+	for i, k := range page {
+		rows[i] = snap.rows[k]
+		if slices.Contains(mine, rows[i].ID) {
+			rows[i].Enrolled = 1
 		}
 	}
 	out, err := s.summaries(s.db.WithContext(ctx), p, rows, f.Locale)
