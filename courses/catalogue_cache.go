@@ -37,6 +37,38 @@ type catalogueCache struct {
 type catalogueSnapshot struct {
 	rows []cachedCourse
 	json [len(catalogueLocales)]encodedRows
+	// orders are the rows in each cachedOrders order, by key: sorted once,
+	// on the key's first request, rather than on every request.
+	orders map[string]*sortedRows
+}
+
+type sortedRows struct {
+	once sync.Once
+	idx  []int
+}
+
+func newSnapshot(rows []cachedCourse) *catalogueSnapshot {
+	snap := &catalogueSnapshot{rows: rows, orders: make(map[string]*sortedRows, len(cachedOrders))}
+	for key := range cachedOrders {
+		snap.orders[key] = &sortedRows{}
+	}
+	return snap
+}
+
+// sorted is the rows' indexes in the order key (a cachedOrders key) names.
+// Shared by every request: never modify it.
+func (snap *catalogueSnapshot) sorted(key string) []int {
+	o := snap.orders[key]
+	o.once.Do(func() {
+		idx := make([]int, len(snap.rows))
+		for i := range idx {
+			idx[i] = i
+		}
+		order := cachedOrders[key]
+		slices.SortFunc(idx, func(a, b int) int { return order(&snap.rows[a], &snap.rows[b]) })
+		o.idx = idx
+	})
+	return o.idx
 }
 
 // stampEvery bounds how long a change made by another instance may take to
@@ -91,7 +123,7 @@ func (s *Service) publishedRows(ctx context.Context) (*catalogueSnapshot, error)
 	for i := range rows {
 		rows[i].TitleLatn, rows[i].SummaryLatn = lang.ToLatin(rows[i].TitleSr), lang.ToLatin(rows[i].SummarySr)
 	}
-	c.snap, c.stamp, c.checked = &catalogueSnapshot{rows: rows}, stamp, now
+	c.snap, c.stamp, c.checked = newSnapshot(rows), stamp, now
 	return c.snap, nil
 }
 
@@ -135,11 +167,14 @@ func (s *Service) cachedPage(ctx context.Context, f CatalogueFilter) (snap *cata
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	all := snap.rows
+	key := f.Sort
+	if key == "" {
+		key = "title"
+	}
 	q := foldSearch(f.Query)
-	var hits []int
-	for i := range all {
-		r := &all[i]
+	// The rows in order, filtered: only the page's are kept, the rest counted.
+	for _, i := range snap.sorted(key) {
+		r := &snap.rows[i]
 		switch {
 		case q != "" && !strings.Contains(r.SearchText, q),
 			f.Profession != "" && !strings.Contains(r.Professions, ","+f.Profession+","),
@@ -148,17 +183,12 @@ func (s *Service) cachedPage(ctx context.Context, f CatalogueFilter) (snap *cata
 			f.Status != "" && f.Status != r.Status:
 			continue
 		}
-		hits = append(hits, i)
+		if total >= int64(f.Offset) && len(page) < f.Limit {
+			page = append(page, i)
+		}
+		total++
 	}
-	key := f.Sort
-	if key == "" {
-		key = "title"
-	}
-	order := cachedOrders[key]
-	slices.SortFunc(hits, func(a, b int) int { return order(&all[a], &all[b]) })
-	lo := min(max(f.Offset, 0), len(hits))
-	hi := min(lo+f.Limit, len(hits))
-	return snap, hits[lo:hi], int64(len(hits)), nil
+	return snap, page, total, nil
 }
 
 // pageEnrolments is the courses p is enrolled in, asked only when the page
