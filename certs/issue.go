@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -183,6 +184,11 @@ func (s *Service) issueAttendances(ctx context.Context, courseID int64, userIDs 
 			continue
 		}
 		if len(sessions) == 0 {
+			// A correction took away every hour the learner attended: the
+			// certificate that listed them no longer holds.
+			if err := s.withdrawAttendance(ctx, courseID, holder); err != nil {
+				errs = append(errs, fmt.Errorf("user %d: %w", uid, err))
+			}
 			continue
 		}
 		if _, _, err := s.issueAttendance(ctx, courseID, holder, sessions, nil); err != nil {
@@ -190,6 +196,37 @@ func (s *Service) issueAttendances(ctx context.Context, courseID int64, userIDs 
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// withdrawAttendance revokes holder's attendance certificate of the course
+// still in force, if any, saying why in the holder's language (verification
+// shows the reason). Revoking it again changes nothing.
+func (s *Service) withdrawAttendance(ctx context.Context, courseID int64, holder *accounts.UserFacts) error {
+	now := s.now().UTC()
+	reason := text(lblAttendanceWithdrawn, localeOf(holder.Locale))
+	return apperr.Wrap(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []certificate
+		if err := tx.Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
+			holder.ID, courseID, string(KindAttendance)).Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, c := range rows {
+			res := tx.Model(&certificate{}).Where("id = ? AND revoked_at IS NULL", c.ID).
+				Updates(map[string]any{"revoked_at": now, "revocation_reason": reason})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				continue
+			}
+			if err := s.acc.Audit.Record(ctx, tx, accounts.AuditEntry{Action: ActCertificateRevoke, TargetType: "certificate",
+				TargetID: strconv.FormatInt(c.ID, 10), Outcome: "success",
+				Detail: map[string]any{"holder_id": c.UserID, "code": c.Code, "reason": reason, "cause": "attendance_corrected"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }
 
 func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *accounts.UserFacts, sessions []AttendedSession, by *int64) (*Certificate, bool, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/prepoznaj/prepoznaj/apitest"
 	"github.com/prepoznaj/prepoznaj/certs"
 	"github.com/prepoznaj/prepoznaj/courses"
+	"github.com/prepoznaj/prepoznaj/lang"
 )
 
 // The certificates' lifecycle through the HTTP API, on a platform whose
@@ -209,6 +210,27 @@ func TestClosingARegisterIssuesAttendanceCertificates(t *testing.T) {
 	}
 	if got := l.mine("learner", "attendance"); len(got) != 1 {
 		t.Fatalf("learner (not corrected) has %d certificates", len(got))
+	}
+
+	// A correction that leaves no hour attended withdraws the certificate:
+	// it verifies as revoked, saying why in the holder's language.
+	held := l.mine("learner", "attendance")[0]
+	l.do("admin", "PUT", fmt.Sprintf("/sessions/%d/attendance", ses), map[string]any{"entries": []map[string]any{
+		{"user_id": l.f.Users["learner"], "status": "absent", "reason": "Уписан/а грешком."}}}).WantStatus(200)
+	if got := l.mine("learner", "attendance"); len(got) != 1 || got[0].ID != held.ID || got[0].Status != "revoked" {
+		t.Fatalf("learner after being corrected to absent: %+v", got)
+	}
+	v := l.verify(held.Code)
+	if v.Status != "revoked" || !strings.Contains(lang.ToLatin(v.RevocationReason), "Evidencija prisustva je ispravljena") {
+		t.Fatalf("the withdrawn certificate verifies as %q (%q)", v.Status, v.RevocationReason)
+	}
+	// Delivered again, it changes nothing; the others keep theirs.
+	if err := l.s.App.Certs.RegisterClosed(context.Background(), courses.RegisterEvent{SessionID: ses, CourseID: course,
+		UserIDs: []int64{l.f.Users["learner"]}, At: l.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.mine("ana", "attendance"); len(got) != 1 || got[0].Status != "valid" {
+		t.Fatalf("ana after another's correction: %+v", got)
 	}
 }
 

@@ -51,6 +51,7 @@ const (
 	lblTotalHours
 	lblOnline
 	lblValidUntil
+	lblAttendanceWithdrawn
 	numLabels
 )
 
@@ -99,6 +100,8 @@ var labelSource = [numLabels][2]string{
 	lblTotalHours:             {"Укупно часова", "Total hours"},
 	lblOnline:                 {"онлајн", "online"},
 	lblValidUntil:             {"Важи до", "Valid until"},
+	// The revocation reason when a correction of the register leaves no hour attended.
+	lblAttendanceWithdrawn: {"Евиденција присуства је исправљена: нема похађаних часова.", "The attendance register was corrected: no hours attended remain."},
 }
 
 var monthNames = [2][12]string{
