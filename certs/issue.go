@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strconv"
@@ -115,7 +116,7 @@ func (s *Service) issueCompletion(ctx context.Context, userID, courseID int64, v
 		row.ExpiresAt = &exp
 		snap.ExpiresOn = exp
 	}
-	return s.insert(ctx, row, snap, holder, prev)
+	return s.insert(ctx, row, snap, holder)
 }
 
 // IssueAttendance issues, on request, the attendance certificate for a
@@ -254,10 +255,6 @@ func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *a
 	if err != nil {
 		return nil, false, err
 	}
-	prev, err := s.latest(ctx, holder.ID, courseID, KindAttendance)
-	if err != nil {
-		return nil, false, err
-	}
 	snap := s.baseSnapshot(KindAttendance, holder, loc, cf)
 	snap.Hours = math.Round(total*100) / 100
 	for _, ses := range sessions {
@@ -265,7 +262,7 @@ func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *a
 	}
 	row := certificate{Kind: string(KindAttendance), IssueKey: key, UserID: holder.ID, CourseID: courseID, CourseVersion: cf.Version,
 		CompletedOn: last, IssuedBy: by}
-	return s.insert(ctx, row, snap, holder, prev)
+	return s.insert(ctx, row, snap, holder)
 }
 
 func (s *Service) baseSnapshot(kind Kind, holder *accounts.UserFacts, loc lang.Locale, cf CourseCertificateFacts) Snapshot {
@@ -280,15 +277,15 @@ func (s *Service) baseSnapshot(kind Kind, holder *accounts.UserFacts, loc lang.L
 	}
 }
 
-// insert stores a new certificate, superseding prev when it is still in
-// force. A lost race on the issue key returns the winner's certificate.
-func (s *Service) insert(ctx context.Context, row certificate, snap Snapshot, holder *accounts.UserFacts, prev *certificate) (*Certificate, bool, error) {
+// insert stores a new certificate, superseding the holder's certificate of
+// the same kind and course that is in force. One is in force at a time:
+// issuings for the same holder, course and kind queue on a lock and read
+// what is in force inside their transaction, so two issued at once (two
+// registers closed together) cannot both stay valid; the later supersedes
+// the earlier. A lost race on the issue key returns the winner's certificate.
+func (s *Service) insert(ctx context.Context, row certificate, snap Snapshot, holder *accounts.UserFacts) (*Certificate, bool, error) {
 	now := s.now().UTC().Truncate(time.Second)
 	snap.IssuedAt = now
-	supersede := prev != nil && prev.RevokedAt == nil && prev.SupersededByID == nil
-	if supersede {
-		snap.Supersedes, row.SupersedesID = prev.Code, &prev.ID
-	}
 	if holder.InstitutionID != 0 {
 		row.InstitutionID = &holder.InstitutionID
 	}
@@ -300,26 +297,44 @@ func (s *Service) insert(ctx context.Context, row certificate, snap Snapshot, ho
 			return nil, false, apperr.Internal(err)
 		}
 		snap.Code, snap.VerifyURL = code, VerifyURL(s.o.BaseURL, code)
-		if err := ValidateSnapshot(snap); err != nil {
-			return nil, false, invalidSnapshot(err)
-		}
 		row.Code = code
-		if row.Snapshot, err = encodeSnapshot(snap); err != nil {
-			return nil, false, apperr.Internal(err)
-		}
 		row.ID = 0
 		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := lockHolder(tx, row.Kind, row.UserID, row.CourseID); err != nil {
+				return err
+			}
+			var inForce []certificate
+			if err := tx.Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
+				row.UserID, row.CourseID, row.Kind).Order("id DESC").Find(&inForce).Error; err != nil {
+				return err
+			}
+			snap.Supersedes, row.SupersedesID = "", nil
+			if len(inForce) > 0 {
+				snap.Supersedes, row.SupersedesID = inForce[0].Code, &inForce[0].ID
+			}
+			if err := ValidateSnapshot(snap); err != nil {
+				return invalidSnapshot(err)
+			}
+			var err error
+			if row.Snapshot, err = encodeSnapshot(snap); err != nil {
+				return err
+			}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}
-			if !supersede {
-				return nil
+			for _, prev := range inForce {
+				if err := tx.Model(&certificate{}).Where("id = ? AND superseded_by_id IS NULL", prev.ID).
+					Updates(map[string]any{"superseded_by_id": row.ID, "superseded_at": now}).Error; err != nil {
+					return err
+				}
 			}
-			return tx.Model(&certificate{}).Where("id = ? AND superseded_by_id IS NULL", prev.ID).
-				Updates(map[string]any{"superseded_by_id": row.ID, "superseded_at": now}).Error
+			return nil
 		})
 		if err == nil {
 			return s.view(&row), true, nil
+		}
+		if _, ok := apperr.As(err); ok {
+			return nil, false, err
 		}
 		if !errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, false, apperr.Internal(err)
@@ -329,6 +344,20 @@ func (s *Service) insert(ctx context.Context, row certificate, snap Snapshot, ho
 		}
 	}
 	return nil, false, apperr.Internal(errors.New("certs: could not find a free verification code"))
+}
+
+// lockHolder makes issuings of kind for one holder and course wait for each
+// other until the transaction ends. On Postgres it takes a transaction-level
+// advisory lock (a hash of the three; a collision only makes two unrelated
+// issuings queue); on SQLite every write transaction already holds the
+// database's write lock from its start.
+func lockHolder(tx *gorm.DB, kind string, userID, courseID int64) error {
+	if tx.Dialector.Name() != "postgres" {
+		return nil
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "prepoznaj.certificate:%s:%d:%d", kind, userID, courseID)
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(h.Sum64())).Error
 }
 
 func invalidSnapshot(err error) error {

@@ -383,3 +383,48 @@ func TestValidUntilInEachScriptAndExpiry(t *testing.T) {
 		}
 	}
 }
+
+// Registers of one course closing together issue attendance certificates
+// for the same learner at once, each from the sessions it saw. However they
+// interleave, one certificate stays in force and every other is superseded.
+func TestConcurrentAttendanceIssuingsLeaveOneInForce(t *testing.T) {
+	w := newWorld(t, Options{})
+	ctx := context.Background()
+	holder, err := w.acc.UserFacts(ctx, w.holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	for round := range 3 {
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		errs := make([]error, n)
+		for i := range n {
+			// Distinct session sets: distinct certificates, none a repeat of another.
+			sessions := []AttendedSession{{SessionID: int64(1000*round + i + 1), StartsAt: time.Date(2025, 3, 1+i, 9, 0, 0, 0, time.UTC), Hours: float64(i + 1)}}
+			wg.Go(func() {
+				<-gate
+				_, _, errs[i] = w.svc.issueAttendance(ctx, 1, holder, sessions, nil)
+			})
+		}
+		close(gate)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, issuing %d: %v", round, i, err)
+			}
+		}
+		total := w.count("user_id = ? AND kind = ?", w.holder, "attendance")
+		inForce := w.count("user_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL", w.holder, "attendance")
+		if total != int64(n*(round+1)) || inForce != 1 {
+			t.Fatalf("round %d: %d certificates, %d in force; want %d and 1", round, total, inForce, n*(round+1))
+		}
+		// Each superseded certificate names the one that superseded it, and that one says so too.
+		var broken int64
+		w.db.Raw("SELECT COUNT(*) FROM certificates c WHERE c.user_id = ? AND c.superseded_by_id IS NOT NULL AND NOT EXISTS "+
+			"(SELECT 1 FROM certificates n WHERE n.id = c.superseded_by_id AND n.supersedes_id = c.id)", w.holder).Scan(&broken)
+		if broken != 0 {
+			t.Fatalf("round %d: %d supersessions without their counterpart", round, broken)
+		}
+	}
+}
