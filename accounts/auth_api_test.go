@@ -253,3 +253,26 @@ func TestAPIClientsGetTokensInTheBody(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Registration says whether an email is taken, so one address may try only
+// so many times, valid attempts or not; other addresses are unaffected.
+func TestRegistrationIsRateLimitedPerAddress(t *testing.T) {
+	s := apitest.New(t)
+	try := func(addr string, i int) *apitest.Response {
+		return s.Do(apitest.Request{Method: "POST", Path: "/api/v1/auth/register", RemoteAddr: addr, Body: map[string]any{
+			"email": "probe" + itoa(int64(i)) + "@example.org", "password": "short", "full_name": "Probe Probić"}})
+	}
+	for i := range accounts.RegisterBurst {
+		try("198.51.100.7:5000", i).WantProblem(400, "weak_password")
+	}
+	r := try("198.51.100.7:5001", accounts.RegisterBurst)
+	r.WantProblem(429, "too_many_attempts")
+	if ra := r.Header().Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After = %q", ra)
+	}
+	// A taken email is not revealed to the limited address either.
+	register(t, s, "taken@example.org", "zelena-trava-99", "Zauzet Zauzetić").WantStatus(201)
+	s.Do(apitest.Request{Method: "POST", Path: "/api/v1/auth/register", RemoteAddr: "198.51.100.7:5002", Body: map[string]any{
+		"email": "taken@example.org", "password": "zelena-trava-99", "full_name": "Neko Drugi"}}).WantProblem(429, "too_many_attempts")
+	try("203.0.113.9:4000", 0).WantProblem(400, "weak_password")
+}

@@ -90,9 +90,22 @@ type RegisterInput struct {
 	Email, Password, FullName, Locale, Profession, InvitationCode string
 }
 
+// RegisterPerMinute and RegisterBurst limit registrations per client
+// address.
+const (
+	RegisterPerMinute = 20
+	RegisterBurst     = 60
+)
+
 // Register creates a learner account (joining an institution when an
 // invitation code is given) and signs it in.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*Session, error) {
+	// Registering answers whether an email is taken (and hashes a password),
+	// so one address may try only so many times, valid attempts or not: a
+	// room of colleagues signing up together passes, a list of emails does not.
+	if !s.Limiter.Allow("register:"+metaFrom(ctx).ClientIP, RegisterPerMinute, RegisterBurst) {
+		return nil, apperr.TooMany("too_many_attempts", "Too many accounts were tried from your network; try again in a minute.", time.Minute)
+	}
 	email := strings.TrimSpace(in.Email)
 	var fields []apperr.FieldError
 	if !validEmail(email) {

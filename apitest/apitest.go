@@ -97,6 +97,8 @@ type Request struct {
 	Cookies []*http.Cookie
 	// Bearer is sent as Authorization: Bearer.
 	Bearer string
+	// RemoteAddr is the client's address (httptest's 192.0.2.1:1234 when empty).
+	RemoteAddr string
 }
 
 // Response is what came back.
@@ -130,6 +132,9 @@ func (s *Server) Do(r Request) *Response {
 		body = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(r.Method, r.Path, body)
+	if r.RemoteAddr != "" {
+		req.RemoteAddr = r.RemoteAddr
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
