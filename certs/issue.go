@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -179,24 +180,36 @@ func (s *Service) issueAttendances(ctx context.Context, courseID int64, userIDs 
 			errs = append(errs, err)
 			continue
 		}
-		sessions, err := s.facts.AttendanceForCertificate(ctx, courseID, uid)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if len(sessions) == 0 {
-			// A correction took away every hour the learner attended: the
-			// certificate that listed them no longer holds.
-			if err := s.withdrawAttendance(ctx, courseID, holder); err != nil {
-				errs = append(errs, fmt.Errorf("user %d: %w", uid, err))
-			}
-			continue
-		}
-		if _, _, err := s.issueAttendance(ctx, courseID, holder, sessions, nil); err != nil {
+		if err := s.settleAttendance(ctx, courseID, holder); err != nil {
 			errs = append(errs, fmt.Errorf("user %d: %w", uid, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// settleAttendance brings holder's attendance certificate of the course in
+// line with the closed registers: issued for what they attended, or
+// withdrawn when nothing is left. Issuings for one holder queue (see
+// insert), but one that read the registers before another register closed
+// may still finish last and leave fewer sessions in force; so the registers
+// are read again after each issuing, until what is in force matches them.
+func (s *Service) settleAttendance(ctx context.Context, courseID int64, holder *accounts.UserFacts) error {
+	for range 3 {
+		sessions, err := s.facts.AttendanceForCertificate(ctx, courseID, holder.ID)
+		if err != nil {
+			return err
+		}
+		if len(sessions) == 0 {
+			// A correction took away every hour the learner attended: the
+			// certificate that listed them no longer holds.
+			return s.withdrawAttendance(ctx, courseID, holder)
+		}
+		_, created, err := s.issueAttendance(ctx, courseID, holder, sessions, nil)
+		if err != nil || !created {
+			return err
+		}
+	}
+	return nil
 }
 
 // withdrawAttendance revokes holder's attendance certificate of the course
@@ -246,7 +259,25 @@ func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *a
 			last = d
 		}
 	}
-	key := fmt.Sprintf("attendance:%d:%d:%s", holder.ID, courseID, hex.EncodeToString(h.Sum(nil))[:32])
+	// The certificate in force for the same sessions and hours is the answer.
+	// Otherwise the key counts the holder's attendance certificates of the
+	// course, so sessions that were certified before, then superseded or
+	// withdrawn, can be certified again; two identical issuings at once
+	// compute one key, and the second gets the first's certificate.
+	same := fmt.Sprintf("attendance:%d:%d:%s", holder.ID, courseID, hex.EncodeToString(h.Sum(nil))[:32])
+	cur, err := s.inForce(ctx, holder.ID, courseID, KindAttendance)
+	if err != nil {
+		return nil, false, err
+	}
+	if cur != nil && (cur.IssueKey == same || strings.HasPrefix(cur.IssueKey, same+":")) {
+		return s.view(cur), false, nil
+	}
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&certificate{}).Where("user_id = ? AND course_id = ? AND kind = ?", holder.ID, courseID, string(KindAttendance)).
+		Count(&n).Error; err != nil {
+		return nil, false, apperr.Internal(err)
+	}
+	key := same + ":" + strconv.FormatInt(n, 10)
 	if c, err := s.byIssueKey(ctx, key); err != nil || c != nil {
 		return c, false, err
 	}
@@ -376,6 +407,19 @@ func (s *Service) latest(ctx context.Context, userID, courseID int64, kind Kind)
 	var rows []certificate
 	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ?", userID, courseID, string(kind)).
 		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return &rows[0], nil
+}
+
+// inForce is the holder's certificate of kind and course neither revoked nor superseded, if any.
+func (s *Service) inForce(ctx context.Context, userID, courseID int64, kind Kind) (*certificate, error) {
+	var rows []certificate
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
+		userID, courseID, string(kind)).Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return nil, apperr.Internal(err)
 	}
 	if len(rows) == 0 {

@@ -232,6 +232,12 @@ func TestClosingARegisterIssuesAttendanceCertificates(t *testing.T) {
 	if got := l.mine("ana", "attendance"); len(got) != 1 || got[0].Status != "valid" {
 		t.Fatalf("ana after another's correction: %+v", got)
 	}
+	// Corrected back to present for the same hours, the learner is certified again.
+	l.do("admin", "PUT", fmt.Sprintf("/sessions/%d/attendance", ses), map[string]any{"entries": []map[string]any{
+		{"user_id": l.f.Users["learner"], "status": "present", "reason": "Ипак је био/ла ту."}}}).WantStatus(200)
+	if got := l.mine("learner", "attendance"); len(got) != 2 || got[0].Status != "valid" || got[0].Hours != 2 || got[1].ID != held.ID || got[1].Status != "revoked" {
+		t.Fatalf("learner corrected back to present: %+v", got)
+	}
 }
 
 // flakyCompletions fails the first deliveries, as a certificate issuing

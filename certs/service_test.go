@@ -428,3 +428,41 @@ func TestConcurrentAttendanceIssuingsLeaveOneInForce(t *testing.T) {
 		}
 	}
 }
+
+// An issuing that read the registers before another closed can finish last
+// and leave fewer sessions in force; settling reads the registers again and
+// certifies what they hold, even though those sessions were certified once
+// before (and superseded).
+func TestSettlingAttendanceRepairsAStaleIssuing(t *testing.T) {
+	w := newWorld(t, Options{})
+	ctx := context.Background()
+	holder, err := w.acc.UserFacts(ctx, w.holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 9, 0, 0, 0, time.UTC) }
+	s1 := AttendedSession{SessionID: 1, StartsAt: day(3), Hours: 2}
+	s2 := AttendedSession{SessionID: 2, StartsAt: day(4), Hours: 3}
+	w.facts.attended[[2]int64{1, w.holder}] = []AttendedSession{s1, s2}
+	if err := w.svc.settleAttendance(ctx, 1, holder); err != nil {
+		t.Fatal(err)
+	}
+	// The stale issuing (it saw only the first register) finishes last.
+	if _, created, err := w.svc.issueAttendance(ctx, 1, holder, []AttendedSession{s1}, nil); err != nil || !created {
+		t.Fatalf("stale issuing: created %v, %v", created, err)
+	}
+	if err := w.svc.settleAttendance(ctx, 1, holder); err != nil {
+		t.Fatal(err)
+	}
+	mine, _, err := w.svc.Mine(ctx, w.principal(w.holder), 0, 10)
+	if err != nil || len(mine) != 3 || mine[0].Status != StatusValid || mine[0].Hours != 5 || mine[1].Hours != 2 || mine[1].Status != StatusSuperseded {
+		t.Fatalf("after settling: %+v, %v", mine, err)
+	}
+	// Settled again, nothing changes.
+	if err := w.svc.settleAttendance(ctx, 1, holder); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.count("user_id = ? AND kind = ?", w.holder, "attendance"); n != 3 {
+		t.Fatalf("%d certificates after settling twice, want 3", n)
+	}
+}
