@@ -49,6 +49,8 @@ func (h *Handler) Register(rg *gin.RouterGroup) {
 	rg.POST("/users/:id/disable", Require(RoleAdmin), h.disable)
 	rg.POST("/users/:id/enable", Require(RoleAdmin), h.enable)
 
+	rg.GET("/trainers", Require(RoleTrainer, RoleAdmin), h.searchTrainers)
+
 	rg.GET("/audit", Require(RoleAdmin), h.listAudit)
 }
 

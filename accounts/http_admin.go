@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -192,6 +193,20 @@ func (h *Handler) searchUsers(c *gin.Context) {
 	}
 	items, total, err := h.svc.SearchUsers(c.Request.Context(), UserFilter{Query: c.Query("q"), Role: c.Query("role"), Profession: c.Query("profession"), InstitutionID: inst, Offset: offset, Limit: limit})
 	httpapi.Respond(c, http.StatusOK, ListResponse[UserView]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
+}
+
+func (h *Handler) searchTrainers(c *gin.Context) {
+	offset, limit, ok := Page(c)
+	if !ok {
+		return
+	}
+	q := c.Query("q")
+	if utf8.RuneCountInString(q) > 100 {
+		httpapi.Error(c, apperr.Invalid("invalid_query", "q is at most 100 characters.", apperr.Field("q", "too_long", "must be at most 100 characters")))
+		return
+	}
+	items, total, err := h.svc.SearchTrainers(c.Request.Context(), q, offset, limit)
+	httpapi.Respond(c, http.StatusOK, ListResponse[Trainer]{Items: items, Total: total, Offset: offset, Limit: limit}, err)
 }
 
 func (h *Handler) getUser(c *gin.Context) {

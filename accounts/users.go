@@ -30,7 +30,31 @@ func userView(u *user) UserView {
 type UserFilter struct {
 	Query, Role, Profession string
 	InstitutionID           int64
-	Offset, Limit           int
+	// Active leaves out disabled accounts.
+	Active        bool
+	Offset, Limit int
+}
+
+// Trainer is a trainer as other trainers see them when choosing co-authors:
+// enough to tell two people of the same name apart, nothing more.
+type Trainer struct {
+	ID       int64  `json:"id"`
+	FullName string `json:"full_name"`
+	Email    string `json:"email"`
+}
+
+// SearchTrainers finds active trainers by name or email, for a course's
+// owner choosing co-authors (trainers and admins may ask).
+func (s *Service) SearchTrainers(ctx context.Context, query string, offset, limit int) ([]Trainer, int64, error) {
+	users, total, err := s.SearchUsers(ctx, UserFilter{Query: query, Role: RoleTrainer, Active: true, Offset: offset, Limit: limit})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]Trainer, len(users))
+	for i, u := range users {
+		out[i] = Trainer{ID: u.ID, FullName: u.FullName, Email: u.Email}
+	}
+	return out, total, nil
 }
 
 // SearchUsers is for admins.
@@ -56,6 +80,9 @@ func (s *Service) SearchUsers(ctx context.Context, f UserFilter) ([]UserView, in
 	}
 	if f.InstitutionID != 0 {
 		tx = tx.Where("institution_id = ?", f.InstitutionID)
+	}
+	if f.Active {
+		tx = tx.Where("disabled_at IS NULL")
 	}
 	var total int64
 	if err := tx.Count(&total).Error; err != nil {

@@ -1,6 +1,7 @@
 package courses_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -274,4 +275,36 @@ func TestRenderMarkdownForThePreview(t *testing.T) {
 	w.do("trainer", "POST", "/markdown/render", map[string]any{"markdown": strings.Repeat("> ", 500) + "deep"}).WantProblem(422, "unrenderable")
 	w.do("trainer", "POST", "/markdown/render", map[string]any{"markdown": "x", "html": "<b>"}).WantProblem(400, "unknown_field")
 	w.do("learner", "POST", "/markdown/render", map[string]any{"markdown": "x"}).WantProblem(403, "forbidden")
+}
+
+// A course's owner finds co-authors by name or email among active trainers
+// (not learners, not disabled accounts), and the draft names its people.
+func TestOwnerFindsCoauthorsByName(t *testing.T) {
+	w := newWorld(t)
+	c := w.course("saradnja", []int{1}, false)
+	helper := w.addUser("helper", "vesna@ngo.test", "Весна Васић", "other", rolesTrainer())
+	gone := w.addUser("gone", "vesna.stara@ngo.test", "Весна Стара", "other", rolesTrainer())
+	w.addUser("vesna_learner", "vesna@a.test", "Весна Ученица", "police", accounts.RolesInput{InstitutionID: &w.f.InstA})
+	w.do("admin", "POST", path("/users/%d/disable", gone), nil).WantStatus(200)
+
+	type trainers struct {
+		Items []accounts.Trainer `json:"items"`
+		Total int64              `json:"total"`
+	}
+	for _, q := range []string{"весна", "vesna", "VESNA@NGO"} {
+		var got trainers
+		w.do("trainer", "GET", "/trainers?q="+url.QueryEscape(q), nil).WantStatus(200).JSON(&got)
+		if got.Total != 1 || len(got.Items) != 1 || got.Items[0].ID != helper || got.Items[0].FullName != "Весна Васић" || got.Items[0].Email != "vesna@ngo.test" {
+			t.Errorf("trainers matching %q: %+v", q, got)
+		}
+	}
+	w.do("learner", "GET", "/trainers?q=vesna", nil).WantProblem(403, "forbidden")
+	w.do("trainer", "GET", "/trainers?q="+strings.Repeat("а", 101), nil).WantProblem(400, "invalid_query")
+
+	w.do("trainer", "POST", path("/courses/%d/authors", c.ID), map[string]any{"user_id": helper}).WantStatus(200)
+	d := w.draft(c.ID)
+	want := map[int64]string{w.f.Users["trainer"]: "Јелена Ђорђевић", helper: "Весна Васић"}
+	if len(d.People) != 2 || want[d.People[0].ID] != d.People[0].FullName || want[d.People[1].ID] != d.People[1].FullName {
+		t.Fatalf("draft people = %+v", d.People)
+	}
 }

@@ -17,11 +17,13 @@ import (
 // CourseDraft is a course as its editors see it: the draft, with the
 // versions each edit must name.
 type CourseDraft struct {
-	ID             int64         `json:"id"`
-	Slug           string        `json:"slug"`
-	Status         string        `json:"status"`
-	OwnerID        int64         `json:"owner_id"`
-	Authors        []int64       `json:"authors"`
+	ID      int64   `json:"id"`
+	Slug    string  `json:"slug"`
+	Status  string  `json:"status"`
+	OwnerID int64   `json:"owner_id"`
+	Authors []int64 `json:"authors"`
+	// People names the owner and the co-authors, for the editors.
+	People         []Person      `json:"people"`
 	Version        int           `json:"version"`
 	Revision       int           `json:"revision"`
 	Title          LocalText     `json:"title"`
@@ -95,6 +97,12 @@ func (s *Service) GetDraft(ctx context.Context, p *accounts.Principal, id int64)
 	return out, err
 }
 
+// Person is someone named on a course: its owner or a co-author.
+type Person struct {
+	ID       int64  `json:"id"`
+	FullName string `json:"full_name"`
+}
+
 func draftOf(tx *gorm.DB, c *course) (*CourseDraft, error) {
 	f := fieldsOf(c)
 	d := &CourseDraft{
@@ -105,6 +113,11 @@ func draftOf(tx *gorm.DB, c *course) (*CourseDraft, error) {
 		PublishedAt: utcPtr(c.PublishedAt), UpdatedAt: c.UpdatedAt.UTC(), Authors: []int64{}, Modules: []DraftModule{},
 	}
 	if err := tx.Model(&courseAuthor{}).Where("course_id = ?", c.ID).Order("user_id").Pluck("user_id", &d.Authors).Error; err != nil {
+		return nil, err
+	}
+	d.People = []Person{}
+	if err := tx.Table("users").Select("id, full_name").Where("id IN ?", append([]int64{c.OwnerID}, d.Authors...)).
+		Order("id").Scan(&d.People).Error; err != nil {
 		return nil, err
 	}
 	mods, lessons, err := liveStructure(tx, c.ID)
