@@ -3,7 +3,7 @@
 // it, and publish. Needs the demo trainer (serve --demo --demo-password "$DEMO_PASSWORD").
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { apiSession, assertFits, chooseLanguage, demo, demoPassword, languages, open, requireApi, signIn } from '../helpers.mjs';
+import { apiNewUser, apiSession, assertFits, chooseLanguage, demo, demoPassword, languages, open, requireApi, signIn } from '../helpers.mjs';
 
 /** @typedef {import('../run.mjs').TestContext} T */
 
@@ -524,26 +524,38 @@ tests['a trainer duplicates a course and archives the copy'] = async (t) => {
   assert.equal(original.status, 'draft');
 };
 
-tests['an admin finds a trainer and makes them a co-author'] = async (t) => {
+tests['a trainer finds another trainer by name and makes them a co-author'] = async (t) => {
   const p = page(t);
+  // A second trainer: signed up, then given the role by the admin.
+  const name = `Vesna ${unique()}`;
+  const other = await apiNewUser(t, { email: `${unique()}@ngo.test`, name });
+  await other.api.dispose();
   const admin = await apiSession(t, demo.admin, demoPassword(t));
+  const roles = await admin.put(`/api/v1/users/${other.id}/roles`, { data: { trainer: true, manager: false, admin: false } });
+  assert.equal(roles.status(), 200, await roles.text());
+  await admin.dispose();
+  const owner = await apiSession(t, demo.trainer, demoPassword(t));
   const slug = unique();
-  const res = await admin.post('/api/v1/courses', { data: { slug, title: { sr: `Админова ${slug}`, en: '' }, professions: ['health'], level: 'advanced' } });
+  const res = await owner.post('/api/v1/courses', { data: { slug, title: { sr: `Заједничка ${slug}`, en: '' }, professions: ['health'], level: 'advanced' } });
   assert.equal(res.status(), 201, await res.text());
   const course = await res.json();
-  await admin.dispose();
-  await signIn(t, demo.admin, demoPassword(t));
-  await chooseLanguage(t, 'en');
+  await owner.dispose();
+
+  await asTrainer(t);
   await open(t, `/author/courses/${course.id}`, 'Edit course');
-  await p.getByLabel('Find a trainer (name or email)').fill('trainer@');
+  const section = p.locator('section', { has: p.getByRole('heading', { name: 'Co-authors' }) });
+  await section.getByText(/^Owner: (?!User number)/).waitFor();
+  await p.getByLabel('Find a trainer (name or email)').fill(name);
   await p.getByRole('button', { name: 'Search' }).click();
-  await p.getByRole('button', { name: /^Add as co-author:/ }).first().click();
-  await p.getByRole('status').filter({ hasText: 'is now a co-author' }).waitFor();
-  await p.getByRole('button', { name: /^Remove co-author: .*/ }).waitFor();
-  const trainer = await apiSession(t, demo.trainer, demoPassword(t));
-  assert.equal((await trainer.get(`/api/v1/courses/${course.id}/draft`)).status(), 200, 'the trainer may now edit it');
-  await trainer.dispose();
-  await t.axe('co-authors');
+  await p.getByRole('status').filter({ hasText: '1 trainer found.' }).waitFor();
+  await p.getByRole('button', { name: `Add as co-author: ${name}` }).click();
+  await p.getByRole('status').filter({ hasText: `${name} is now a co-author.` }).waitFor();
+  await section.getByRole('listitem').filter({ hasText: name }).waitFor();
+  const draft = await (await t.context.request.get(`/api/v1/courses/${course.id}/draft`)).json();
+  assert.deepEqual(draft.authors, [other.id]);
+  await axeAll(t, 'co-authors');
+  await p.getByRole('button', { name: `Remove co-author: ${name}` }).click();
+  await p.getByRole('status').filter({ hasText: `${name} is no longer a co-author.` }).waitFor();
 };
 
 /**

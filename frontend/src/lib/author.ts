@@ -71,6 +71,8 @@ export interface CourseDraft {
   status: string;
   owner_id: number;
   authors: number[];
+  /** The owner and the co-authors, named. */
+  people: Person[];
   version: number;
   revision: number;
   title: LocalText;
@@ -164,6 +166,19 @@ export const duplicateCourse = (courseId: number, c: ApiClient = api) => c.post<
 export const exportPath = (courseId: number) => `/api/v1/courses/${id(courseId)}/export`;
 export const importCourse = (zip: Blob, update: boolean, c: ApiClient = api) =>
   c.post<CourseDraft>('/courses/import', new Blob([zip], { type: 'application/zip' }), { query: { update: update ? 'true' : undefined } });
+/** Someone named on a course: its owner or a co-author. */
+export interface Person {
+  id: number;
+  full_name: string;
+}
+
+/** An active trainer, as a course's owner choosing co-authors finds them. */
+export interface Trainer extends Person {
+  email: string;
+}
+
+/** Active trainers whose name or email contains q (trainers and admins may ask). */
+export const searchTrainers = (q: string, c: ApiClient = api) => c.get<Page<Trainer>>('/trainers', { query: { q, limit: 20 } });
 export const addAuthor = (courseId: number, userId: number, c: ApiClient = api) =>
   c.post<CourseDraft>(`/courses/${id(courseId)}/authors`, { user_id: userId });
 export const removeAuthor = (courseId: number, userId: number, c: ApiClient = api) =>

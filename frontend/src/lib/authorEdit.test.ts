@@ -96,6 +96,7 @@ const draft = (): CourseDraft => ({
   status: 'published',
   owner_id: 1,
   authors: [],
+  people: [{ id: 1, full_name: 'Јелена Ђорђевић' }],
   version: 4,
   revision: 1,
   title: { sr: 'Наслов', en: '' },

@@ -1,0 +1,1 @@
+import{ht as e}from"./i18n-CAbuhgXn.js";e();
