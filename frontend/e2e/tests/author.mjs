@@ -131,6 +131,7 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
     await page.getByRole('button', { name: 'Save and refresh the preview' }).click();
     await page.locator('.lesson-html strong', { hasText: 'није добио' }).waitFor();
     assert.equal(await page.locator('.lesson-html script').count(), 0, 'the preview is sanitised');
+    assert.equal(await page.locator('.lesson-html').getAttribute('lang'), 'sr-Cyrl', 'the Serbian preview is read as Serbian on an English page');
     await page.getByRole('link', { name: 'Back to the course' }).click();
     await page.locator('main h1', { hasText: 'Edit course' }).waitFor();
   }
@@ -171,6 +172,9 @@ tests['a trainer writes a course, orders it with the keyboard, tags evidence in 
   await preview.getByRole('checkbox', { name: /Deceived about pay/ }).check();
   await preview.getByText('1 indicator marked.').waitFor();
   await preview.locator('.scenario .narrative p', { hasText: 'Плату никад није добила' }).waitFor();
+  // Texts written only in Serbian are marked Serbian, on an English page.
+  assert.equal(await preview.locator('.scenario').getAttribute('lang'), 'sr-Cyrl');
+  assert.equal(await preview.locator('.quiz-q').getAttribute('lang'), 'sr-Cyrl');
   await page.getByRole('button', { name: 'Create question' }).click();
   await page.locator('main h1', { hasText: 'Edit question' }).waitFor();
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { authorProblem, courseFields, describeFor, ImportFailed, importCourseFile, isConflict, localText, questionFieldShown } from './author';
+import { authorProblem, courseFields, describeFor, ImportFailed, importCourseFile, isConflict, localLang, localText, questionFieldShown } from './author';
 import { loadCatalogue, setLocale } from './i18n';
 
 beforeAll(async () => {
@@ -73,5 +73,21 @@ describe('localText', () => {
     expect(localText({ sr: 'Обмана', en: 'Deceit' }, 'en')).toBe('Deceit');
     expect(localText({ sr: 'Обмана', en: '' }, 'en')).toBe('Обмана');
     expect(localText({ sr: 'Обмана', en: 'Deceit' }, 'sr-Latn')).toBe('Obmana');
+  });
+});
+
+describe('localLang', () => {
+  it.each([
+    [{ sr: 'Обмана', en: 'Deceit' }, 'en', 'en'],
+    [{ sr: 'Обмана', en: '' }, 'en', 'sr-Cyrl'],
+    [{ sr: 'Obmana', en: '' }, 'en', 'sr-Latn'],
+    [{ sr: 'Обмана', en: 'Deceit' }, 'sr-Latn', 'sr-Latn'],
+    [{ sr: 'Обмана', en: 'Deceit' }, 'sr-Cyrl', 'sr-Cyrl'],
+    [{ sr: '', en: 'Deceit' }, 'sr-Cyrl', 'en'],
+    [{ sr: '', en: '' }, 'sr-Latn', 'sr-Latn'],
+  ])('%o read in %s is %s', (x, locale, want) => {
+    expect(localLang(x, locale)).toBe(want);
+    // It names the language of what localText shows.
+    if (want === 'en') expect(localText(x, locale)).toBe(x.en);
   });
 });

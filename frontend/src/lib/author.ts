@@ -478,6 +478,17 @@ export function localText(x: LocalText, locale: string): string {
 }
 
 /**
+ * The language of what localText(x, locale) shows, for its lang attribute: a text missing in
+ * English shows the Serbian one, which a screen reader must read as Serbian.
+ */
+export function localLang(x: LocalText, locale: string): string {
+  if ((locale === 'en' && x.en) || (!x.sr && x.en)) return 'en';
+  if (!x.sr) return locale;
+  if (locale === 'sr-Latn') return 'sr-Latn';
+  return /\p{Script=Cyrillic}/u.test(x.sr) ? 'sr-Cyrl' : 'sr-Latn';
+}
+
+/**
  * An API error split into the messages of the fields the form shows (shown says which) and one
  * for the form, which also carries the field errors the form has no place for.
  */
