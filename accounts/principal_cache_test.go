@@ -3,14 +3,14 @@ package accounts
 import "testing"
 
 func TestPrincipalCacheKeepsAndForgets(t *testing.T) {
-	var c principalCache
+	c := newPrincipalCache()
 	p := &Principal{UserID: 7, SessionID: "fam-a", Email: "a@b.test"}
-	c.put(c.gen.Load(), p)
+	c.put(c.Gen(), p)
 	if _, ok := c.get(7, "fam-a"); ok {
 		t.Fatal("a cache that is off must not answer")
 	}
-	c.on.Store(true)
-	c.put(c.gen.Load(), p)
+	c.Live(true)
+	c.put(c.Gen(), p)
 	got, ok := c.get(7, "fam-a")
 	if !ok || got.Email != "a@b.test" {
 		t.Fatalf("get = %v, %v", got, ok)
@@ -23,8 +23,8 @@ func TestPrincipalCacheKeepsAndForgets(t *testing.T) {
 		t.Fatal("another session of the same user is its own entry")
 	}
 
-	c.put(c.gen.Load(), &Principal{UserID: 7, SessionID: "fam-b"})
-	c.put(c.gen.Load(), &Principal{UserID: 8, SessionID: "fam-c"})
+	c.put(c.Gen(), &Principal{UserID: 7, SessionID: "fam-b"})
+	c.put(c.Gen(), &Principal{UserID: 8, SessionID: "fam-c"})
 	c.forgetLocal(0, "fam-a")
 	if _, ok := c.get(7, "fam-a"); ok {
 		t.Fatal("a revoked session is forgotten")
@@ -44,25 +44,25 @@ func TestPrincipalCacheKeepsAndForgets(t *testing.T) {
 // A lookup that read the database before a change committed must not be stored after the
 // change was forgotten: otherwise the old state would outlive the change.
 func TestPrincipalCacheRefusesLookupsOverlappingAForget(t *testing.T) {
-	var c principalCache
-	c.on.Store(true)
-	gen := c.gen.Load()  // the lookup starts
+	c := newPrincipalCache()
+	c.Live(true)
+	gen := c.Gen()       // the lookup starts
 	c.forgetLocal(9, "") // a change to user 9 commits meanwhile
 	c.put(gen, &Principal{UserID: 9, SessionID: "s"})
 	if _, ok := c.get(9, "s"); ok {
 		t.Fatal("a lookup older than a forget was stored")
 	}
-	c.put(c.gen.Load(), &Principal{UserID: 9, SessionID: "s"})
+	c.put(c.Gen(), &Principal{UserID: 9, SessionID: "s"})
 	if _, ok := c.get(9, "s"); !ok {
 		t.Fatal("a fresh lookup is stored")
 	}
 }
 
 func TestPrincipalCacheNotices(t *testing.T) {
-	var c principalCache
-	c.on.Store(true)
+	c := newPrincipalCache()
+	c.Live(true)
 	for _, k := range []sessionKey{{1, "a"}, {1, "b"}, {2, "c"}, {3, "d"}} {
-		c.put(c.gen.Load(), &Principal{UserID: k.uid, SessionID: k.sid})
+		c.put(c.Gen(), &Principal{UserID: k.uid, SessionID: k.sid})
 	}
 	c.Notice("u:1")
 	c.Notice("s:c")

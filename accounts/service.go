@@ -46,6 +46,7 @@ func NewService(db *gorm.DB, key []byte, now func() time.Time) *Service {
 		Audit:   NewAuditor(db, now),
 		Limiter: NewLimiter(),
 
+		principals:     newPrincipalCache(),
 		ipFailureLimit: MaxIPFailure,
 	}
 }
@@ -374,7 +375,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, raw string) (*Principal
 	if p, ok := s.principals.get(uid, sid); ok {
 		return p, nil
 	}
-	gen := s.principals.gen.Load()
+	gen := s.principals.Gen()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, apperr.Internal(err)

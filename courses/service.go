@@ -38,7 +38,7 @@ func NewService(db *gorm.DB, acc *accounts.Service, now func() time.Time) *Servi
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Service{db: db, acc: acc, now: now, log: slog.Default()}
+	return &Service{db: db, acc: acc, now: now, log: slog.Default(), enrolments: newEnrolmentCache()}
 }
 
 // SetLogger sets where failures after a commit (a completion listener's
