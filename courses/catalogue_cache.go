@@ -191,29 +191,35 @@ func (s *Service) cachedPage(ctx context.Context, f CatalogueFilter) (snap *cata
 	return snap, page, total, nil
 }
 
-// pageEnrolments is the courses p is enrolled in, asked only when the page
-// has rows to mark.
-func (s *Service) pageEnrolments(ctx context.Context, p *accounts.Principal, page []int) ([]int64, error) {
-	if len(page) == 0 {
-		return nil, nil
+// learnerPage is the page f asks of the snapshot for p, as indexes into
+// snap.rows with whether p is enrolled in each (p's enrolments are looked up
+// only when the page has rows to mark), and how many rows the filter selects.
+func (s *Service) learnerPage(ctx context.Context, p *accounts.Principal, f CatalogueFilter) (snap *catalogueSnapshot, page []int, enrolled []bool, total int64, err error) {
+	snap, page, total, err = s.cachedPage(ctx, f)
+	if err != nil || len(page) == 0 {
+		return snap, page, nil, total, err
 	}
-	return s.enrolledCourses(ctx, p.UserID)
+	mine, err := s.enrolledCourses(ctx, p.UserID)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	enrolled = make([]bool, len(page))
+	for i, k := range page {
+		enrolled[i] = slices.Contains(mine, snap.rows[k].ID)
+	}
+	return snap, page, enrolled, total, nil
 }
 
 // catalogueFromCache is Catalogue for readers who edit nothing.
 func (s *Service) catalogueFromCache(ctx context.Context, p *accounts.Principal, f CatalogueFilter) ([]CourseSummary, int64, error) {
-	snap, page, total, err := s.cachedPage(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	mine, err := s.pageEnrolments(ctx, p, page)
+	snap, page, enrolled, total, err := s.learnerPage(ctx, p, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	rows := make([]catalogueRow, len(page))
 	for i, k := range page {
 		rows[i] = snap.rows[k]
-		if slices.Contains(mine, rows[i].ID) {
+		if enrolled[i] {
 			rows[i].Enrolled = 1
 		}
 	}

@@ -67,11 +67,7 @@ func (s *Service) catalogueJSON(ctx context.Context, p *accounts.Principal, f Ca
 	if err := f.normalize(); err != nil {
 		return nil, 0, err
 	}
-	snap, page, total, err := s.cachedPage(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	mine, err := s.pageEnrolments(ctx, p, page)
+	snap, page, enrolled, total, err := s.learnerPage(ctx, p, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -81,7 +77,7 @@ func (s *Service) catalogueJSON(ctx context.Context, p *accounts.Principal, f Ca
 	}
 	items := make([][]byte, len(page))
 	for i, k := range page {
-		if slices.Contains(mine, snap.rows[k].ID) {
+		if enrolled[i] {
 			items[i] = enc[k][1]
 		} else {
 			items[i] = enc[k][0]
