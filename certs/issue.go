@@ -216,26 +216,14 @@ func (s *Service) settleAttendance(ctx context.Context, courseID int64, holder *
 // still in force, if any, saying why in the holder's language (verification
 // shows the reason). Revoking it again changes nothing.
 func (s *Service) withdrawAttendance(ctx context.Context, courseID int64, holder *accounts.UserFacts) error {
-	now := s.now().UTC()
 	reason := text(lblAttendanceWithdrawn, localeOf(holder.Locale))
 	return apperr.Wrap(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var rows []certificate
-		if err := tx.Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
-			holder.ID, courseID, string(KindAttendance)).Find(&rows).Error; err != nil {
+		if err := inForceQuery(tx, holder.ID, courseID, string(KindAttendance)).Find(&rows).Error; err != nil {
 			return err
 		}
-		for _, c := range rows {
-			res := tx.Model(&certificate{}).Where("id = ? AND revoked_at IS NULL", c.ID).
-				Updates(map[string]any{"revoked_at": now, "revocation_reason": reason})
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected == 0 {
-				continue
-			}
-			if err := s.acc.Audit.Record(ctx, tx, accounts.AuditEntry{Action: ActCertificateRevoke, TargetType: "certificate",
-				TargetID: strconv.FormatInt(c.ID, 10), Outcome: "success",
-				Detail: map[string]any{"holder_id": c.UserID, "code": c.Code, "reason": reason, "cause": "attendance_corrected"}}); err != nil {
+		for i := range rows {
+			if _, err := s.revokeIn(ctx, tx, &rows[i], 0, reason, map[string]any{"cause": "attendance_corrected"}); err != nil {
 				return err
 			}
 		}
@@ -335,8 +323,7 @@ func (s *Service) insert(ctx context.Context, row certificate, snap Snapshot, ho
 				return err
 			}
 			var inForce []certificate
-			if err := tx.Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
-				row.UserID, row.CourseID, row.Kind).Order("id DESC").Find(&inForce).Error; err != nil {
+			if err := inForceQuery(tx, row.UserID, row.CourseID, row.Kind).Find(&inForce).Error; err != nil {
 				return err
 			}
 			snap.Supersedes, row.SupersedesID = "", nil
@@ -415,11 +402,18 @@ func (s *Service) latest(ctx context.Context, userID, courseID int64, kind Kind)
 	return &rows[0], nil
 }
 
-// inForce is the holder's certificate of kind and course neither revoked nor superseded, if any.
+// inForceQuery selects the holder's certificates of kind and course neither
+// revoked nor superseded (one, unless two were issued before issuing took a
+// lock), newest first.
+func inForceQuery(tx *gorm.DB, userID, courseID int64, kind string) *gorm.DB {
+	return tx.Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
+		userID, courseID, kind).Order("id DESC")
+}
+
+// inForce is the holder's certificate of kind and course in force, if any.
 func (s *Service) inForce(ctx context.Context, userID, courseID int64, kind Kind) (*certificate, error) {
 	var rows []certificate
-	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
-		userID, courseID, string(kind)).Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+	if err := inForceQuery(s.db.WithContext(ctx), userID, courseID, string(kind)).Limit(1).Find(&rows).Error; err != nil {
 		return nil, apperr.Internal(err)
 	}
 	if len(rows) == 0 {

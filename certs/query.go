@@ -3,6 +3,7 @@ package certs
 import (
 	"context"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -299,18 +300,12 @@ func (s *Service) Revoke(ctx context.Context, p *accounts.Principal, id int64, r
 		}
 		return nil, errNotFound
 	}
-	now := s.now().UTC()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&certificate{}).Where("id = ? AND revoked_at IS NULL", id).
-			Updates(map[string]any{"revoked_at": now, "revoked_by": p.UserID, "revocation_reason": reason})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
+		revoked, err := s.revokeIn(ctx, tx, c, p.UserID, reason, nil)
+		if err == nil && !revoked {
 			return apperr.Conflict("already_revoked", "This certificate is already revoked.")
 		}
-		return s.acc.Audit.Record(ctx, tx, accounts.AuditEntry{ActorID: p.UserID, Action: ActCertificateRevoke, TargetType: "certificate",
-			TargetID: strconv.FormatInt(id, 10), Outcome: "success", Detail: map[string]any{"holder_id": c.UserID, "code": c.Code, "reason": reason}})
+		return err
 	})
 	if err != nil {
 		return nil, apperr.Wrap(err)
@@ -319,6 +314,24 @@ func (s *Service) Revoke(ctx context.Context, p *accounts.Principal, id int64, r
 		return nil, err
 	}
 	return s.view(c), nil
+}
+
+// revokeIn revokes c in tx for reason and audits it, with detail added to
+// the audit entry; false when c was already revoked. actorID 0 is the
+// platform itself (no one is recorded as revoking it).
+func (s *Service) revokeIn(ctx context.Context, tx *gorm.DB, c *certificate, actorID int64, reason string, detail map[string]any) (bool, error) {
+	updates := map[string]any{"revoked_at": s.now().UTC(), "revocation_reason": reason}
+	if actorID != 0 {
+		updates["revoked_by"] = actorID
+	}
+	res := tx.Model(&certificate{}).Where("id = ? AND revoked_at IS NULL", c.ID).Updates(updates)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	d := map[string]any{"holder_id": c.UserID, "code": c.Code, "reason": reason}
+	maps.Copy(d, detail)
+	return true, s.acc.Audit.Record(ctx, tx, accounts.AuditEntry{ActorID: actorID, Action: ActCertificateRevoke, TargetType: "certificate",
+		TargetID: strconv.FormatInt(c.ID, 10), Outcome: "success", Detail: d})
 }
 
 func isControl(r rune) bool {
