@@ -252,20 +252,21 @@ func (s *Service) issueAttendance(ctx context.Context, courseID int64, holder *a
 	// course, so sessions that were certified before, then superseded or
 	// withdrawn, can be certified again; two identical issuings at once
 	// compute one key, and the second gets the first's certificate.
+	// One read gives both, so a copy of an event that sees another copy's
+	// certificate sees it in both (as for completions).
 	same := fmt.Sprintf("attendance:%d:%d:%s", holder.ID, courseID, hex.EncodeToString(h.Sum(nil))[:32])
-	cur, err := s.inForce(ctx, holder.ID, courseID, KindAttendance)
-	if err != nil {
-		return nil, false, err
-	}
-	if cur != nil && (cur.IssueKey == same || strings.HasPrefix(cur.IssueKey, same+":")) {
-		return s.view(cur), false, nil
-	}
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&certificate{}).Where("user_id = ? AND course_id = ? AND kind = ?", holder.ID, courseID, string(KindAttendance)).
-		Count(&n).Error; err != nil {
+	var prior []certificate
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ?", holder.ID, courseID, string(KindAttendance)).
+		Find(&prior).Error; err != nil {
 		return nil, false, apperr.Internal(err)
 	}
-	key := same + ":" + strconv.FormatInt(n, 10)
+	for i := range prior {
+		c := &prior[i]
+		if c.RevokedAt == nil && c.SupersededByID == nil && (c.IssueKey == same || strings.HasPrefix(c.IssueKey, same+":")) {
+			return s.view(c), false, nil
+		}
+	}
+	key := same + ":" + strconv.Itoa(len(prior))
 	if c, err := s.byIssueKey(ctx, key); err != nil || c != nil {
 		return c, false, err
 	}
@@ -390,36 +391,12 @@ func invalidSnapshot(err error) error {
 	return apperr.Unprocessable("certificate_data_invalid", "The certificate cannot be printed with this data (a name or title the certificate cannot show).", fields...)
 }
 
-func (s *Service) latest(ctx context.Context, userID, courseID int64, kind Kind) (*certificate, error) {
-	var rows []certificate
-	if err := s.db.WithContext(ctx).Where("user_id = ? AND course_id = ? AND kind = ?", userID, courseID, string(kind)).
-		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
-		return nil, apperr.Internal(err)
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	return &rows[0], nil
-}
-
 // inForceQuery selects the holder's certificates of kind and course neither
 // revoked nor superseded (one, unless two were issued before issuing took a
 // lock), newest first.
 func inForceQuery(tx *gorm.DB, userID, courseID int64, kind string) *gorm.DB {
 	return tx.Where("user_id = ? AND course_id = ? AND kind = ? AND revoked_at IS NULL AND superseded_by_id IS NULL",
 		userID, courseID, kind).Order("id DESC")
-}
-
-// inForce is the holder's certificate of kind and course in force, if any.
-func (s *Service) inForce(ctx context.Context, userID, courseID int64, kind Kind) (*certificate, error) {
-	var rows []certificate
-	if err := inForceQuery(s.db.WithContext(ctx), userID, courseID, string(kind)).Limit(1).Find(&rows).Error; err != nil {
-		return nil, apperr.Internal(err)
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	return &rows[0], nil
 }
 
 func (s *Service) byIssueKey(ctx context.Context, key string) (*Certificate, error) {
