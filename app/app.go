@@ -125,9 +125,7 @@ func buildSpec() (*httpapi.Spec, error) {
 // It returns once ctx has ended and all of that work has stopped.
 func (a *App) RunBackground(ctx context.Context) {
 	var wg sync.WaitGroup
-	if a.DB.Dialect == database.Postgres {
-		wg.Go(func() { a.changes.Listen(ctx, 5*time.Second) })
-	}
+	wg.Go(func() { a.changes.Listen(ctx, 5*time.Second) }) // returns at once on SQLite
 	wg.Go(func() { a.Certs.RunSweeper(ctx, time.Minute) })
 	wg.Go(func() { a.runRedelivery(ctx) })
 	a.Quiz.RunSweeper(ctx, 30*time.Second)
