@@ -1,7 +1,7 @@
 import { api, ApiError, readProblem, type ApiClient } from './api';
 import { describeError, problemMessage, type ErrorView } from './errors';
 import { hasMessage, t } from './i18n';
-import { toLatin } from './translit';
+import { serbianTag, toLatin } from './translit';
 
 // The authoring side of the courses API (courses/openapi.yaml) and of the quiz API
 // (quiz/openapi.yaml): types as the server sends them, one function per call. Each takes the
@@ -484,8 +484,7 @@ export function localText(x: LocalText, locale: string): string {
 export function localLang(x: LocalText, locale: string): string {
   if ((locale === 'en' && x.en) || (!x.sr && x.en)) return 'en';
   if (!x.sr) return locale;
-  if (locale === 'sr-Latn') return 'sr-Latn';
-  return /\p{Script=Cyrillic}/u.test(x.sr) ? 'sr-Cyrl' : 'sr-Latn';
+  return locale === 'sr-Latn' ? 'sr-Latn' : serbianTag(x.sr);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { api, ApiError, type ApiClient } from './api';
 import { problemMessage } from './errors';
 import { hasMessage, t, type Locale, type MessageKey } from './i18n';
-import { toLatin } from './translit';
+import { serbianTag, toLatin } from './translit';
 
 // The quiz API for learners (quiz/openapi.yaml): quizzes, attempts, answers, review, and the
 // indicator catalogue. Types as the server sends them; one function per call, the client last so
@@ -317,8 +317,7 @@ export function contentLang(locale: Locale): 'sr' | 'en' {
 
 /** The lang attribute for content the server rendered in lang (Serbian in either script). */
 export function contentLangTag(lang: 'sr' | 'en', sample: string): string {
-  if (lang === 'en') return 'en';
-  return /\p{Script=Cyrillic}/u.test(sample) ? 'sr-Cyrl' : 'sr-Latn';
+  return lang === 'en' ? 'en' : serbianTag(sample);
 }
 
 /** What an indicator or sign code means, for the learner's help while answering. */

@@ -73,6 +73,11 @@ const word = /\p{L}+/gu;
 const serbianLatin = /^[a-pr-vzčćđšžǄ-ǌ]+$/iu;
 const cyrillic = /\p{Script=Cyrillic}/u;
 
+/** The language tag of a Serbian text: in Cyrillic if it has a Cyrillic letter, else in Latin. */
+export function serbianTag(text: string): 'sr-Cyrl' | 'sr-Latn' {
+  return cyrillic.test(text) ? 'sr-Cyrl' : 'sr-Latn';
+}
+
 /** Converts Serbian Latin to Cyrillic, leaving foreign words, URLs, addresses and code alone. */
 export function toCyrillic(text: string): string {
   text = text.normalize('NFC'); // "z" + combining caron becomes "ž"

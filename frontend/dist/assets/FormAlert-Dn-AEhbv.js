@@ -1,0 +1,1 @@
+import{D as e,G as t,H as n,K as r,W as i,at as a,nt as o,ot as s,q as c,st as l,vt as u}from"./i18n-BLn3OLoj.js";var d=c(`<div class="alert alert-error" role="alert"><p> </p></div>`);function f(c,f){var p=r(),m=s(p),h=n=>{var r=d(),s=a(r),c=l(s,!0);u(r),o(()=>{e(r,`id`,f.id),i(c,f.message)}),t(n,r)};n(m,e=>{f.message&&e(h)}),t(c,p)}export{f as t};

@@ -1,1 +1,0 @@
-import{E as e,G as t,K as n,U as r,V as i,W as a,_t as o,at as s,it as c,ot as l,tt as u}from"./i18n-CAbuhgXn.js";var d=n(`<div class="alert alert-error" role="alert"><p> </p></div>`);function f(n,f){var p=t(),m=s(p),h=t=>{var n=d(),i=c(n),s=l(i,!0);o(n),u(()=>{e(n,`id`,f.id),r(s,f.message)}),a(t,n)};i(m,e=>{f.message&&e(h)}),a(n,p)}export{f as t};

@@ -1,0 +1,1 @@
+import{D as e,G as t,W as n,_ as r,b as i,ht as a,mt as o,nt as s,q as c,st as l}from"./i18n-BLn3OLoj.js";var u=c(`<p class="status" role="status"> </p>`);function d(c,d){a(d,!0);let f=r(d,`el`,15);var p=u(),m=l(p,!0);i(p,e=>f(e),()=>f()),s(()=>{e(p,`id`,d.id),n(m,d.message??``)}),t(c,p),o()}export{d as t};

@@ -1,1 +1,0 @@
-import{E as e,K as t,U as n,W as r,g as i,mt as a,ot as o,pt as s,tt as c,y as l}from"./i18n-CAbuhgXn.js";var u=t(`<p class="status" role="status"> </p>`);function d(t,d){a(d,!0);let f=i(d,`el`,15);var p=u(),m=o(p,!0);l(p,e=>f(e),()=>f()),c(()=>{e(p,`id`,d.id),n(m,d.message??``)}),r(t,p),s()}export{d as t};

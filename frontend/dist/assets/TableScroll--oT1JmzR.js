@@ -1,1 +1,0 @@
-import{E as e,I as t,K as n,W as r,_t as i,it as a,tt as o}from"./i18n-CAbuhgXn.js";var s=n(`<div class="table-wrap" role="region" tabindex="0"><!></div>`);function c(n,c){var l=s(),u=a(l);t(u,()=>c.children),i(l),o(()=>e(l,`aria-label`,c.label)),r(n,l)}export{c as t};

@@ -1,0 +1,1 @@
+import{D as e,G as t,L as n,at as r,nt as i,q as a,vt as o}from"./i18n-BLn3OLoj.js";var s=a(`<div class="table-wrap" role="region" tabindex="0"><!></div>`);function c(a,c){var l=s(),u=r(l);n(u,()=>c.children),o(l),i(()=>e(l,`aria-label`,c.label)),t(a,l)}export{c as t};

@@ -1,1 +1,0 @@
-import{i as e,u as t}from"./i18n-CAbuhgXn.js";function n(n,r){let i=`${n}.${r}`;return e(i)?t(i):r}var r=e=>e?n(`profession`,e):`—`,i=e=>n(`role`,e),a=e=>n(`kind`,e),o=e=>n(`invitationStatus`,e),s=e=>n(`importReason`,e),c=e=>n(`auditAction`,e),l=e=>n(`auditOutcome`,e),u=e=>n(`auditTarget`,e);export{o as a,i as c,s as i,l as n,a as o,u as r,r as s,c as t};

@@ -1,1 +1,0 @@
-import{ht as e}from"./i18n-CAbuhgXn.js";e();
